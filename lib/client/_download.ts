@@ -1,0 +1,110 @@
+/**
+ * Downloading a result file from its signed URL, streamed to disk: never buffered whole,
+ * written to a `.part` file and renamed when complete, resumed with a `Range` request after
+ * a broken connection, and re-signed (by fetching the result again) when the URL expired.
+ * @module
+ */
+import { dirname } from "node:path";
+import type { HttpCore, RequestOptions } from "./_core.ts";
+import { APIError, DownloadError } from "./errors.ts";
+
+/** A file on disk. */
+export interface DownloadedFile {
+  name: string;
+  path: string;
+  bytes: number;
+  contentType: string;
+}
+
+/** What the downloader needs to know about the file. */
+export interface DownloadSource {
+  name: string;
+  url: string;
+  contentType: string;
+  sizeBytes?: number;
+}
+
+/** Options of {@linkcode downloadToFile}. */
+export interface DownloadOptions extends RequestOptions {
+  /** Returns a freshly signed source (fetches the result again). */
+  refresh: () => Promise<DownloadSource>;
+  /** Attempts after a broken or refused transfer. Default 3. */
+  maxResumes?: number;
+}
+
+/** Whether a refusal means the signed URL should be renewed. */
+function needsNewUrl(error: unknown): boolean {
+  return error instanceof APIError && [400, 401, 403, 410].includes(error.status);
+}
+
+/** Stream `source` to `path`. */
+export async function downloadToFile(
+  core: HttpCore,
+  source: DownloadSource,
+  path: string,
+  options: DownloadOptions,
+): Promise<DownloadedFile> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const partial = `${path}.part`;
+  await Deno.remove(partial).catch(() => undefined);
+  let written = 0;
+  let current = source;
+  const maxResumes = options.maxResumes ?? 3;
+  for (let attempt = 0;; attempt++) {
+    try {
+      const headers: Record<string, string> = written > 0 ? { Range: `bytes=${written}-` } : {};
+      const response = await core.fetchUrl(current.url, {
+        headers,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+        maxRetries: options.maxRetries,
+      });
+      if (written > 0 && response.status !== 206) {
+        // The server ignored the range: start over rather than append a second copy.
+        written = 0;
+        await Deno.remove(partial).catch(() => undefined);
+      }
+      const file = await Deno.open(partial, { write: true, create: true, append: written > 0 });
+      if (!response.body) {
+        file.close();
+        break;
+      }
+      const counter = new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          written += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+      await response.body.pipeThrough(counter).pipeTo(file.writable, { signal: options.signal });
+      break;
+    } catch (error) {
+      if (options.signal?.aborted || attempt >= maxResumes) {
+        await Deno.remove(partial).catch(() => undefined);
+        if (error instanceof APIError && needsNewUrl(error)) {
+          throw new DownloadError(
+            `Could not download ${source.name}: the signed URL was refused (${error.status}) even after re-signing`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      if (needsNewUrl(error)) current = await options.refresh();
+    }
+  }
+  if (current.sizeBytes !== undefined && written !== current.sizeBytes) {
+    await Deno.remove(partial).catch(() => undefined);
+    throw new DownloadError(
+      `Download of ${source.name} ended at ${written} of ${current.sizeBytes} bytes`,
+    );
+  }
+  await Deno.rename(partial, path);
+  return { name: source.name, path, bytes: written, contentType: current.contentType };
+}
+
+/** A file name from the server made safe to use as a local file name. */
+export function safeLocalName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  // deno-lint-ignore no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "_").replace(/^\.+/, "").trim();
+  return cleaned || "download";
+}

@@ -1,0 +1,25 @@
+/**
+ * Response schemas as the client parses them: the contract's, loosened only where a newer
+ * server may legitimately send something this client does not know (a new job status).
+ * Derived from the contract, never copied.
+ * @module
+ */
+import { z } from "zod";
+import { JobCancellation, JobList, JobResource } from "../contract/jobs.ts";
+import { JobResult } from "../contract/results.ts";
+
+/** A job as the client accepts it: any status string (unknown ones stop waits with an error). */
+export const ClientJob = JobResource.extend({ status: z.string() });
+/** The parsed client job. */
+export type ClientJob = z.infer<typeof ClientJob>;
+
+/** A job list with tolerant items. */
+export const ClientJobList = JobList.extend({ data: z.array(ClientJob) });
+
+/** A cancellation with a tolerant job. */
+export const ClientJobCancellation = JobCancellation.extend({ job: ClientJob });
+
+/** A result with a tolerant status. */
+export const ClientJobResult = JobResult.extend({ status: z.string() });
+/** The parsed client result. */
+export type ClientJobResult = z.infer<typeof ClientJobResult>;

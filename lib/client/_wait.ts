@@ -1,0 +1,80 @@
+/**
+ * Following a job until it ends. A watcher yields job snapshots; `Job.wait()` consumes one
+ * and stops on a terminal status. Polling follows the documented strategy: 5 s, 10 s, 20 s,
+ * then every 30 s, with jitter, never faster than every 5 s per job, and at least
+ * `Retry-After` when the server sends one.
+ * @module
+ */
+import { JOB_STATUSES, type JobStatus, TERMINAL_STATUSES } from "../contract/jobs.ts";
+import { sleep } from "./_core.ts";
+
+/** A polling schedule. */
+export interface PollSchedule {
+  /** Delay before each poll; the last entry repeats. */
+  delaysMs: readonly number[];
+  /** Random extra delay, as a fraction of the delay (0.1 = up to +10 %). */
+  jitterRatio: number;
+  /** Floor between two polls of one job. */
+  minIntervalMs: number;
+}
+
+/** The documented strategy for the real API. */
+export const DOCUMENTED_POLLING: PollSchedule = Object.freeze({
+  delaysMs: Object.freeze([5000, 10_000, 20_000, 30_000]),
+  jitterRatio: 0.1,
+  minIntervalMs: 5000,
+});
+
+/** A fast schedule for the embedded sandbox (local, milliseconds away). */
+export const SANDBOX_POLLING: PollSchedule = Object.freeze({
+  delaysMs: Object.freeze([50, 100, 200, 250]),
+  jitterRatio: 0.1,
+  minIntervalMs: 50,
+});
+
+/** The delay before poll number `index` (0-based), with jitter and floors applied. */
+export function pollDelay(
+  schedule: PollSchedule,
+  index: number,
+  options: { retryAfterSeconds?: number | null; random?: () => number } = {},
+): number {
+  const base = schedule.delaysMs[Math.min(index, schedule.delaysMs.length - 1)];
+  const jittered = base * (1 + schedule.jitterRatio * (options.random ?? Math.random)());
+  const retryAfter = (options.retryAfterSeconds ?? 0) * 1000;
+  return Math.max(schedule.minIntervalMs, jittered, retryAfter);
+}
+
+const KNOWN = new Set<string>(JOB_STATUSES);
+
+/** Whether a status string is one this client knows. */
+export function isKnownStatus(status: string): status is JobStatus {
+  return KNOWN.has(status);
+}
+
+/** Whether a status is terminal. */
+export function isTerminal(status: string): boolean {
+  return TERMINAL_STATUSES.has(status as JobStatus);
+}
+
+/** A snapshot source: fetch the job's current state. */
+export type FetchSnapshot<T> = (
+  signal: AbortSignal,
+) => Promise<{ job: T; retryAfterSeconds: number | null }>;
+
+/**
+ * Poll `fetchSnapshot` on `schedule`, yielding each snapshot, until the consumer stops.
+ * The first poll waits `firstDelayMs` (the time left until this job may be polled again).
+ */
+export async function* pollSnapshots<T>(
+  fetchSnapshot: FetchSnapshot<T>,
+  schedule: PollSchedule,
+  options: { signal: AbortSignal; firstDelayMs?: number },
+): AsyncGenerator<T> {
+  const signal = options.signal;
+  if (options.firstDelayMs && options.firstDelayMs > 0) await sleep(options.firstDelayMs, signal);
+  for (let index = 0;; index++) {
+    const { job, retryAfterSeconds } = await fetchSnapshot(signal);
+    yield job;
+    await sleep(pollDelay(schedule, index, { retryAfterSeconds }), signal);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * Errors the client throws. Every API error response becomes one {@linkcode APIError}
+ * subclass chosen by the envelope's `code` family, carrying `code`, `message`, `details`,
+ * the HTTP `status`, the server's request id and any `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * import { connect, JobNotCompletedError, NotFoundError } from "../../mod.ts";
+ * const piq = await connect();
+ * try {
+ *   await piq.results.get("job_does_not_exist");
+ * } catch (error) {
+ *   if (error instanceof NotFoundError) console.log(error.code); // "not_found"
+ *   if (error instanceof JobNotCompletedError) console.log(error.retryAfterSeconds);
+ * }
+ * ```
+ * @module
+ */
+
+/** Base class of everything this module throws on purpose. */
+export class ProteinIQError extends Error {
+  /** Name the error after its class. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The client was configured wrongly (no key for a real base URL, a malformed key…). */
+export class ConfigurationError extends ProteinIQError {}
+
+/** What an error response carried. */
+export interface APIErrorInit {
+  status: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  requestId?: string | null;
+  retryAfterSeconds?: number | null;
+  method?: string;
+  path?: string;
+}
+
+/** An error response from the API. */
+export class APIError extends ProteinIQError {
+  /** HTTP status. */
+  readonly status: number;
+  /** The envelope's machine-readable code, e.g. `validation_error`. */
+  readonly code: string;
+  /** The envelope's `details`, when the route has structured details. */
+  readonly details: Record<string, unknown> | undefined;
+  /** The server's request id (`X-Request-Id`), for support. */
+  readonly requestId: string | null;
+  /** Seconds the server asked to wait (`Retry-After`), if any. */
+  readonly retryAfterSeconds: number | null;
+  /** The server's own message, without our advice. */
+  readonly serverMessage: string;
+
+  /** Build from an error response. */
+  constructor(init: APIErrorInit) {
+    const where = init.method && init.path ? ` (${init.method} ${init.path})` : "";
+    const advice = adviceFor(init);
+    super(`${init.status} ${init.code}: ${init.message}${where}${advice ? `. ${advice}` : ""}`);
+    this.status = init.status;
+    this.code = init.code;
+    this.details = init.details;
+    this.requestId = init.requestId ?? null;
+    this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.serverMessage = init.message;
+  }
+}
+
+/** 400 `invalid_json`, `validation_error`; 413; 415 — fix the request, do not retry it unchanged. */
+export class ValidationError extends APIError {
+  /** Each problem the server named, as `{path, message}`. */
+  get issues(): { path: string; message: string }[] {
+    const issues = this.details?.issues;
+    return Array.isArray(issues) ? issues : [];
+  }
+}
+/** 401 `unauthorized`: the key is missing, malformed, expired, revoked or invalid. */
+export class AuthenticationError extends APIError {}
+/** 403 `forbidden`, 402 `paid_plan_required`: the key may not do this. */
+export class PermissionError extends APIError {}
+/** 404 `not_found`, `user_not_found`, `team_not_found`. */
+export class NotFoundError extends APIError {}
+/** 409 `conflict`, e.g. cancelling a running job (`details.current_status`). */
+export class ConflictError extends APIError {
+  /** The job's status when the conflict was detected, if the server said. */
+  get currentStatus(): string | undefined {
+    const status = this.details?.current_status;
+    return typeof status === "string" ? status : undefined;
+  }
+}
+/** 409 `job_not_completed`: results were asked for too early. */
+export class JobNotCompletedError extends ConflictError {}
+/** 429 `rate_limited`. */
+export class RateLimitError extends APIError {}
+/** 402 `insufficient_credits`, `daily_limit_exceeded`, `concurrent_job_limit_exceeded`. */
+export class InsufficientCreditsError extends APIError {}
+/** 5xx. */
+export class ServerError extends APIError {}
+
+/** The request was refused before sending: it does not match the contract. */
+export class InvalidRequestError extends ProteinIQError {
+  /** Each problem, as `{path, message}`. */
+  readonly issues: { path: string; message: string }[];
+  /** Build from issues. */
+  constructor(what: string, issues: { path: string; message: string }[]) {
+    const first = issues[0];
+    super(
+      `${what} is invalid (nothing was sent, no credits spent): ${first.path}: ${first.message}` +
+        (issues.length > 1
+          ? ` (and ${issues.length - 1} more: ${issues.slice(1).map((i) => i.path).join(", ")})`
+          : ""),
+    );
+    this.issues = issues;
+  }
+}
+
+/** The request never got an answer (DNS, refused connection, reset…). */
+export class ConnectionError extends ProteinIQError {}
+/** A request or a wait ran past its time limit. */
+export class TimeoutError extends ProteinIQError {}
+/** The caller's AbortSignal fired. */
+export class AbortError extends ProteinIQError {}
+/** The server answered 2xx with a body that does not match the contract. */
+export class ResponseValidationError extends ProteinIQError {}
+/** A job reported a status this client does not know; waiting stops instead of looping. */
+export class UnknownStatusError extends ProteinIQError {
+  /** The status as received. */
+  readonly status: string;
+  /** Build for a status string. */
+  constructor(jobId: string, status: string) {
+    super(
+      `Job ${jobId} reported status ${JSON.stringify(status)}, which this client does not know; ` +
+        "stopped waiting instead of guessing. Upgrade proteiniq-notebook or check the job in the web app.",
+    );
+    this.status = status;
+  }
+}
+/** A signed download URL was refused (expired or tampered) even after fetching a fresh one. */
+export class DownloadError extends ProteinIQError {}
+
+/** What to do next, where the documentation says. */
+function adviceFor(init: APIErrorInit): string {
+  switch (init.code) {
+    case "validation_error":
+      return "Fix the request; sending it unchanged will fail again";
+    case "unauthorized":
+      return "Check PROTEINIQ_API_KEY (create keys on the API keys page)";
+    case "paid_plan_required":
+      return "API keys need an active paid workspace plan";
+    case "insufficient_credits":
+      return "Top up the workspace's credits, then submit again";
+    case "daily_limit_exceeded":
+      return "The workspace's daily job limit resets at midnight UTC";
+    case "concurrent_job_limit_exceeded":
+      return "Wait for an active job to finish, then submit again";
+    case "rate_limited":
+      return init.retryAfterSeconds !== null && init.retryAfterSeconds !== undefined
+        ? `Retry after ${init.retryAfterSeconds} s`
+        : "Slow down and retry later";
+    case "job_not_completed":
+      return "Wait for the job to reach a result-ready status (job.wait()) before fetching results";
+    case "internal_error":
+      return "Retry later; job submissions are safe to retry with the same Idempotency-Key";
+    default:
+      return "";
+  }
+}
+
+const FAMILIES: Record<string, new (init: APIErrorInit) => APIError> = {
+  invalid_json: ValidationError,
+  validation_error: ValidationError,
+  payload_too_large: ValidationError,
+  unsupported_media_type: ValidationError,
+  method_not_allowed: ValidationError,
+  unauthorized: AuthenticationError,
+  forbidden: PermissionError,
+  paid_plan_required: PermissionError,
+  not_found: NotFoundError,
+  user_not_found: NotFoundError,
+  team_not_found: NotFoundError,
+  conflict: ConflictError,
+  job_not_completed: JobNotCompletedError,
+  rate_limited: RateLimitError,
+  insufficient_credits: InsufficientCreditsError,
+  daily_limit_exceeded: InsufficientCreditsError,
+  concurrent_job_limit_exceeded: InsufficientCreditsError,
+  internal_error: ServerError,
+};
+
+const BY_STATUS: Record<number, new (init: APIErrorInit) => APIError> = {
+  400: ValidationError,
+  401: AuthenticationError,
+  402: InsufficientCreditsError,
+  403: PermissionError,
+  404: NotFoundError,
+  409: ConflictError,
+  413: ValidationError,
+  415: ValidationError,
+  429: RateLimitError,
+};
+
+/** The error class for a response: by documented code first, then by status. */
+export function apiErrorFor(init: APIErrorInit): APIError {
+  const ErrorClass = FAMILIES[init.code] ?? BY_STATUS[init.status] ??
+    (init.status >= 500 ? ServerError : APIError);
+  return new ErrorClass(init);
+}

@@ -1,0 +1,40 @@
+/**
+ * Shapes shared by several resources: timestamps, lists and pagination.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { listOf } from "./common.ts";
+ * const Names = listOf(z.string(), "NameList");
+ * Names.parse({ object: "list", data: ["a"], has_more: false, next_cursor: null });
+ * ```
+ * @module
+ */
+import { z } from "zod";
+
+/** ISO-8601 UTC timestamp with milliseconds, e.g. `2026-06-12T08:00:00.000Z`. */
+export const Timestamp = z.string().meta({
+  description: "ISO-8601 UTC timestamp",
+  example: "2026-06-12T08:00:00.000Z",
+});
+
+/** The list envelope used by every list route. */
+export function listOf<T extends z.ZodType>(item: T, id: string) {
+  return z.object({
+    object: z.literal("list"),
+    data: z.array(item),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable(),
+  }).meta({ id });
+}
+
+/** `limit` (1–100, default 20) and `starting_after`, as query parameters arrive (strings). */
+export const PaginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).meta({
+    description: "Page size, 1 to 100",
+    example: 20,
+  }),
+  starting_after: z.string().min(1).max(200).optional().meta({
+    description: "Cursor returned as next_cursor from a previous page",
+  }),
+});

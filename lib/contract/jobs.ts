@@ -1,0 +1,216 @@
+/**
+ * Jobs: input items, quote and submit bodies, the job resource, cancellation.
+ * Written once; the client validates responses with these and the sandbox validates requests.
+ *
+ * @example
+ * ```ts
+ * import { QuoteRequest } from "./jobs.ts";
+ * QuoteRequest.parse({
+ *   tool: "protein-properties",
+ *   input: { inputs: [{ id: "seqs_1", slotId: "protein", kind: "protein", format: "fasta",
+ *     content: ">a\nMKT", source: { type: "text" } }] },
+ * });
+ * ```
+ * @module
+ */
+import { z } from "zod";
+import { listOf, Timestamp } from "./common.ts";
+
+/** The eight web-app states plus the API-only BUDGET_EXCEEDED. */
+export const JOB_STATUSES = [
+  "PENDING",
+  "QUEUED",
+  "PROCESSING",
+  "RETRY",
+  "COMPLETED",
+  "FAILED",
+  "CANCELLED",
+  "TIMEOUT",
+  "BUDGET_EXCEEDED",
+] as const;
+
+/** A job status as the API spells it. */
+export type JobStatus = typeof JOB_STATUSES[number];
+
+/** Job status enum. */
+export const JobStatusSchema = z.enum(JOB_STATUSES).meta({ id: "JobStatus" });
+
+/** Statuses after which a job never changes again. */
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
+  "COMPLETED",
+  "FAILED",
+  "TIMEOUT",
+  "CANCELLED",
+  "BUDGET_EXCEEDED",
+]);
+
+/** Statuses whose result may be fetched (FAILED only when output was stored). */
+export const RESULT_READY_STATUSES: ReadonlySet<JobStatus> = new Set([
+  "COMPLETED",
+  "BUDGET_EXCEEDED",
+  "FAILED",
+]);
+
+/** Statuses a job can still be cancelled from. */
+export const CANCELLABLE_STATUSES: ReadonlySet<JobStatus> = new Set(["PENDING", "QUEUED"]);
+
+/** Where an input item's content comes from. */
+export const InputSource = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("text") }),
+  z.strictObject({
+    type: z.literal("file"),
+    file_id: z.string().min(1).max(100).meta({ description: "A saved workspace file" }),
+  }),
+]).meta({ id: "InputSource" });
+
+/** One submitted input: `input.inputs[]`. */
+export const InputItem = z.strictObject({
+  id: z.string().min(1).max(100).meta({ example: "seqs_1" }),
+  slotId: z.string().min(1).max(100).meta({
+    description: "One of the tool's active input slot ids",
+    example: "protein",
+  }),
+  kind: z.string().min(1).max(50).meta({ example: "protein" }),
+  format: z.string().min(1).max(50).meta({ example: "fasta" }),
+  content: z.string().optional().meta({ description: "Inline text content" }),
+  source: InputSource,
+  label: z.string().max(200).optional(),
+}).superRefine((item, ctx) => {
+  if (item.source.type === "text" && item.content === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["content"],
+      message: 'content is required when source.type is "text"',
+    });
+  }
+  if (item.source.type === "file" && item.content !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["content"],
+      message: "give either content or source.file_id, not both",
+    });
+  }
+}).meta({ id: "InputItem" });
+
+/** The job input: a list of items, one or more per slot. */
+export const JobInput = z.strictObject({
+  inputs: z.array(InputItem).min(1).max(1000),
+}).meta({ id: "JobInput" });
+
+/** A JSON value a tool setting may take. */
+export const SettingValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** Tool settings keyed by setting id. */
+export const JobSettings = z.record(z.string(), SettingValue).meta({ id: "JobSettings" });
+
+/** The spending cap of a minute-billed job (camelCase accepted as the MCP tool does). */
+export const BillingRequest = z.strictObject({
+  max_reserved_credits: z.number().int().positive().optional(),
+  maxReservedCredits: z.number().int().positive().optional(),
+}).meta({ id: "BillingRequest" });
+
+/** Body of `POST /api/v1/jobs/quote`. */
+export const QuoteRequest = z.strictObject({
+  tool: z.string().min(1).max(100).meta({ example: "protein-properties" }),
+  input: JobInput,
+  settings: JobSettings.optional(),
+  billing: BillingRequest.optional(),
+}).meta({ id: "QuoteRequest" });
+
+/** Body of `POST /api/v1/jobs`. */
+export const SubmitRequest = z.strictObject({
+  ...QuoteRequest.shape,
+  name: z.string().trim().min(1).max(200).meta({ example: "Lysozyme properties" }),
+  project_id: z.string().max(100).optional(),
+  max_quoted_credits: z.number().int().nonnegative().optional().meta({
+    description: "Refuse the submission if it would charge or reserve more than this",
+  }),
+}).meta({ id: "SubmitRequest" });
+
+/** A quote's blocking error: a documented error code and a sentence. */
+export const BlockingError = z.looseObject({
+  code: z.string(),
+  message: z.string(),
+  path: z.string().optional().meta({ description: "Where in the request the problem is" }),
+}).meta({ id: "BlockingError" });
+
+/** Billing mode names. `per_minute` is our name; the docs only show `fixed`. */
+export const BILLING_MODES = ["fixed", "per_minute"] as const;
+
+/** Response of `POST /api/v1/jobs/quote`. */
+export const JobQuote = z.looseObject({
+  object: z.literal("job_quote"),
+  tool: z.string(),
+  estimated_credits: z.number(),
+  available_credits: z.number(),
+  billable_credits: z.number(),
+  blocking_errors: z.array(BlockingError),
+  limits: z.looseObject({
+    active_concurrent_jobs: z.number().int(),
+    max_concurrent_jobs: z.number().int(),
+    daily_limit_used: z.number().int(),
+    daily_limit_max: z.number().int().nullable(),
+  }),
+  billing: z.looseObject({
+    mode: z.string().meta({ example: "fixed" }),
+  }),
+}).meta({ id: "JobQuote" });
+
+/** Billing metadata of a job. */
+export const JobBilling = z.looseObject({
+  mode: z.string(),
+  reserved_credits: z.number().nullable(),
+  final_credits: z.number().nullable(),
+  rate_credits_per_minute: z.number().nullable(),
+  billable_runtime_seconds: z.number().nullable(),
+  outcome: z.string().nullable(),
+  finalized_at: Timestamp.nullable(),
+}).meta({ id: "JobBilling" });
+
+/** The job resource returned by single-job endpoints. */
+export const JobResource = z.looseObject({
+  id: z.string().meta({ example: "job_123" }),
+  object: z.literal("job"),
+  status: JobStatusSchema,
+  tool: z.string(),
+  name: z.string(),
+  credits_used: z.number(),
+  created_at: Timestamp,
+  started_at: Timestamp.nullable(),
+  completed_at: Timestamp.nullable(),
+  progress: z.number().min(0).max(100),
+  execution_time_seconds: z.number().nullable(),
+  error: z.string().nullable(),
+  billing: JobBilling.optional(),
+}).meta({ id: "Job" });
+
+/** The parsed job resource. */
+export type JobResource = z.infer<typeof JobResource>;
+
+/** `GET /api/v1/jobs` response. */
+export const JobList = listOf(JobResource, "JobList");
+
+/** Query of `GET /api/v1/jobs`. Filters beyond the documented two follow the MCP connector. */
+export const JobListFilters = z.object({
+  tool: z.string().max(100).optional(),
+  status: JobStatusSchema.optional(),
+  q: z.string().max(200).optional().meta({ description: "Match in the job name" }),
+});
+
+/** Response of `POST /api/v1/jobs/{jobId}/cancel`. */
+export const JobCancellation = z.looseObject({
+  object: z.literal("job_cancellation"),
+  refunded: z.boolean(),
+  job: JobResource,
+}).meta({ id: "JobCancellation" });
+
+/** The parsed cancellation. */
+export type JobCancellation = z.infer<typeof JobCancellation>;
+/** The parsed quote. */
+export type JobQuote = z.infer<typeof JobQuote>;
+/** A submit body. */
+export type SubmitRequest = z.input<typeof SubmitRequest>;
+/** A quote body. */
+export type QuoteRequest = z.input<typeof QuoteRequest>;
+/** An input item. */
+export type InputItem = z.input<typeof InputItem>;

@@ -1,0 +1,109 @@
+/**
+ * The quote card: estimated, billable and available credits, the workspace limits and any
+ * blocking errors, so a reader sees at a glance whether a run can start.
+ *
+ * @example
+ * ```ts
+ * import { renderQuote } from "./quote.ts";
+ * const bundle = renderQuote({
+ *   tool: "protein-properties", estimated_credits: 2, billable_credits: 2, available_credits: 500,
+ *   blocking_errors: [], billing: { mode: "fixed" },
+ *   limits: { active_concurrent_jobs: 0, max_concurrent_jobs: 3, daily_limit_used: 1, daily_limit_max: 100 },
+ * });
+ * console.log(bundle["text/plain"]);
+ * ```
+ * @module
+ */
+import { html } from "./_html.ts";
+import type { MimeBundle } from "./_jupyter.ts";
+
+/** The quote fields the card reads. */
+export interface QuoteState {
+  tool: string;
+  estimated_credits: number;
+  billable_credits: number;
+  available_credits: number;
+  blocking_errors: { code: string; message: string; path?: string }[];
+  limits: {
+    active_concurrent_jobs: number;
+    max_concurrent_jobs: number;
+    daily_limit_used: number;
+    daily_limit_max: number | null;
+  };
+  billing: { mode: string };
+}
+
+/** The quote as text. */
+export function quoteText(quote: QuoteState): string {
+  const ok = quote.blocking_errors.length === 0;
+  const lines = [
+    `Quote for ${quote.tool}: ${ok ? "ready to run" : "cannot run yet"}`,
+    `  estimated ${quote.estimated_credits} · billable ${quote.billable_credits} · available ${quote.available_credits} credits (${quote.billing.mode})`,
+    `  concurrent jobs ${quote.limits.active_concurrent_jobs}/${quote.limits.max_concurrent_jobs} · today ${quote.limits.daily_limit_used}/${
+      quote.limits.daily_limit_max ?? "∞"
+    }`,
+    ...quote.blocking_errors.map((e) =>
+      `  ✗ ${e.code}${e.path ? ` at ${e.path}` : ""}: ${e.message}`
+    ),
+  ];
+  return lines.join("\n");
+}
+
+function stat(label: string, value: string | number, color = "#111827") {
+  return html`
+    <div style="padding: 4px 12px 4px 0;">
+      <div
+        style="color: #6b7280; font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em;">${label}</div>
+      <div style="font-size: 18px; font-weight: 600; color: ${color};">${value}</div>
+    </div>
+  `;
+}
+
+/** The quote card as HTML. */
+export function quoteHtml(quote: QuoteState): string {
+  const ok = quote.blocking_errors.length === 0;
+  const color = ok ? "#16a34a" : "#dc2626";
+  const afford = quote.billable_credits <= quote.available_credits;
+  const errors = quote.blocking_errors.map((e) =>
+    html`
+      <li
+        style="margin: 2px 0;"><code style="background-color: #fee2e2; color: #991b1b; padding: 0 4px; border-radius: 3px;">${e
+          .code}</code>${e.path
+          ? html`
+            <span style="color: #6b7280;">at ${e.path}</span>
+          `
+          : ""} ${e.message}</li>
+    `
+  );
+  return html`
+    <div
+      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; max-width: 560px; border: 1px solid #e5e7eb; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px;">
+    <div style="display: flex; justify-content: space-between;"><span><b>Quote</b> <span style="color: #6b7280;">${quote
+      .tool} · billing ${quote.billing
+      .mode}</span></span><span style="color: ${color}; font-weight: 600;">${ok
+      ? "✓ ready to run"
+      : "✗ cannot run yet"}</span></div>
+    <div style="display: flex; flex-wrap: wrap; margin-top: 4px;">${stat(
+      "Estimated",
+      quote.estimated_credits,
+    )}${stat("Billable", quote.billable_credits)}${stat(
+      "Available",
+      quote.available_credits,
+      afford ? "#111827" : "#dc2626",
+    )}${stat(
+      "Concurrent jobs",
+      `${quote.limits.active_concurrent_jobs} / ${quote.limits.max_concurrent_jobs}`,
+    )}${stat(
+      "Jobs today",
+      `${quote.limits.daily_limit_used} / ${quote.limits.daily_limit_max ?? "∞"}`,
+    )}</div>${errors.length > 0
+      ? html`<ul style="margin: 6px 0 0 0; padding-left: 18px; color: #991b1b;">${errors}</ul>`
+      : ""}
+    </div>
+  `.value;
+}
+
+/** The quote card bundle. */
+export function renderQuote(quote: QuoteState): MimeBundle {
+  return { "text/plain": quoteText(quote), "text/html": quoteHtml(quote) };
+}

@@ -1,0 +1,340 @@
+/**
+ * The sandbox's HTTP app: a small hono core with the contract's routes mounted on it and
+ * middleware around it (request ids, the error envelope on every failure path).
+ * @module
+ */
+import { Hono } from "hono";
+import { Buffer } from "node:buffer";
+import { routePath, ROUTES } from "../contract/routes.ts";
+import { FileUploadJson } from "../contract/files.ts";
+import type { Account } from "../contract/account.ts";
+import type { SandboxContext } from "./_context.ts";
+import { ApiFailure } from "./_failure.ts";
+import {
+  honoPath,
+  mount,
+  parseOrFail,
+  readJson,
+  reply,
+  type SandboxEnv,
+  tooLarge,
+} from "./_http.ts";
+import { cancelJob, quoteJob, submitJob } from "./_submissions.ts";
+import { countJobs, listJobs, requireJob, toJobResource } from "./_jobs.ts";
+import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
+import { createFile, deleteFile, getFile, listFiles } from "./_files.ts";
+import { streamJobEvents } from "./_events.ts";
+import { openApiDocument } from "./_openapi.ts";
+import { findTool, TOOLS } from "./tools/mod.ts";
+import { newId } from "./_util.ts";
+
+const ROUTE_PATTERNS = Object.values(ROUTES).map((spec) => ({
+  method: spec.method.toUpperCase(),
+  pattern: new RegExp(`^${spec.path.replace(/\{\w+\}/g, "[^/]+")}/?$`),
+}));
+
+/** Build the app over a sandbox context. */
+export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
+  const app = new Hono<SandboxEnv>();
+
+  app.use(async (c, next) => {
+    const requestId = newId("req", 16);
+    c.set("requestId", requestId);
+    c.header("X-Request-Id", requestId);
+    await next();
+  });
+
+  app.onError((error, c) => {
+    const failure = error instanceof ApiFailure
+      ? error
+      : internalFailure(error, c.get("requestId"));
+    return c.json(failure.toBody(), failure.status as 400, {
+      ...failure.headers,
+      "X-Request-Id": c.get("requestId") ?? "",
+    });
+  });
+
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = ROUTE_PATTERNS.filter((route) => route.pattern.test(path)).map((r) => r.method);
+    const failure = allowed.length > 0
+      ? new ApiFailure("method_not_allowed", `${c.req.method} is not supported on ${path}`, {
+        details: { allowed_methods: [...new Set(allowed)] },
+        headers: { Allow: [...new Set(allowed)].join(", ") },
+      })
+      : new ApiFailure("not_found", `No route ${c.req.method} ${path}`);
+    return c.json(failure.toBody(), failure.status as 404, failure.headers);
+  });
+
+  app.get("/api/v1/openapi.json", (c) => c.json(openApiDocument() as Record<string, unknown>));
+
+  mount(app, ctx, ROUTES.account, ({ c, caller }) => {
+    const running = countJobs(ctx.db, caller.workspace.id, ["PROCESSING", "RETRY"]);
+    const key = caller.key;
+    const body: Account = {
+      object: "account",
+      workspace: {
+        id: caller.workspace.id,
+        name: caller.workspace.name,
+        plan: { tier: caller.workspace.planTier, paid: caller.workspace.paid },
+        credits: { available: caller.workspace.credits },
+      },
+      limits: {
+        active_jobs: running,
+        concurrent_jobs: {
+          max: caller.workspace.maxConcurrentJobs,
+          remaining: Math.max(0, caller.workspace.maxConcurrentJobs - running),
+        },
+        public_api_rate_limit: {
+          limit: caller.workspace.rateLimit,
+          window_seconds: caller.workspace.rateWindowSeconds,
+        },
+      },
+      api_key: { id: key.id, env: "LIVE", prefix: key.prefix, scopes: key.scopes },
+    };
+    return reply(c, ROUTES.account, body);
+  });
+
+  mount(app, ctx, ROUTES.listTools, ({ c, query }) => {
+    const needle = query.q?.toLowerCase();
+    const matching = TOOLS.map((tool) => tool.definition).filter((tool) =>
+      (!query.category || tool.category === query.category) &&
+      (!query.tag || tool.tags.includes(query.tag)) &&
+      (!needle || `${tool.id} ${tool.name} ${tool.description}`.toLowerCase().includes(needle))
+    );
+    let start = 0;
+    if (query.starting_after) {
+      start = matching.findIndex((tool) => tool.id === query.starting_after) + 1;
+      if (start === 0) {
+        throw new ApiFailure("validation_error", "starting_after is not a cursor from this list", {
+          details: { issues: [{ path: "starting_after", message: "unknown cursor" }] },
+        });
+      }
+    }
+    const page = matching.slice(start, start + query.limit);
+    const hasMore = start + query.limit < matching.length;
+    return reply(c, ROUTES.listTools, {
+      object: "list",
+      data: page.map((tool) => ({
+        id: tool.id,
+        object: "tool" as const,
+        name: tool.name,
+        description: tool.description,
+        category: tool.category,
+        tags: tool.tags,
+        credit_model: tool.credit_model,
+      })),
+      has_more: hasMore,
+      next_cursor: hasMore ? page[page.length - 1].id : null,
+    });
+  });
+
+  mount(app, ctx, ROUTES.getTool, ({ c, params }) => {
+    const tool = findTool(params.toolId);
+    if (!tool) throw new ApiFailure("not_found", `No tool "${params.toolId}"`);
+    return reply(c, ROUTES.getTool, { object: "tool", ...tool.definition });
+  });
+
+  mount(app, ctx, ROUTES.quoteJob, ({ c, caller, body }) => {
+    return reply(c, ROUTES.quoteJob, quoteJob(ctx, caller, body));
+  });
+
+  mount(app, ctx, ROUTES.submitJob, ({ c, caller, body }) => {
+    const key = c.req.header("idempotency-key") ?? c.req.header("x-idempotency-key");
+    if (key !== undefined && (key.length === 0 || key.length > 255)) {
+      throw new ApiFailure("validation_error", "Idempotency-Key must be 1 to 255 characters", {
+        details: { issues: [{ path: "header.Idempotency-Key", message: "1 to 255 characters" }] },
+      });
+    }
+    const outcome = submitJob(ctx, caller, body, key);
+    const headers: Record<string, string> = {
+      Location: routePath(ROUTES.jobStatus, { jobId: outcome.body.id }),
+    };
+    if (outcome.replayed) headers["Idempotent-Replayed"] = "true";
+    return c.json(outcome.body, outcome.status as 202, headers);
+  });
+
+  mount(app, ctx, ROUTES.listJobs, ({ c, caller, query }) => {
+    return reply(c, ROUTES.listJobs, {
+      object: "list",
+      ...listJobs(ctx.db, caller.workspace.id, query),
+    });
+  });
+
+  mount(app, ctx, ROUTES.jobStatus, ({ c, caller, params }) => {
+    return reply(
+      c,
+      ROUTES.jobStatus,
+      toJobResource(requireJob(ctx.db, caller.workspace.id, params.jobId)),
+    );
+  });
+
+  mount(app, ctx, ROUTES.cancelJob, ({ c, caller, params }) => {
+    return reply(c, ROUTES.cancelJob, cancelJob(ctx, caller, params.jobId));
+  });
+
+  mount(app, ctx, ROUTES.jobEvents, ({ c, caller, params }) => {
+    return streamJobEvents(c, ctx, caller.workspace.id, params.jobId);
+  });
+
+  mount(app, ctx, ROUTES.getResult, ({ c, caller, params }) => {
+    const origin = new URL(c.req.url).origin;
+    return reply(c, ROUTES.getResult, getResult(ctx, caller.workspace.id, params.jobId, origin));
+  });
+
+  mount(app, ctx, ROUTES.listFiles, ({ c, caller, query }) => {
+    return reply(c, ROUTES.listFiles, {
+      object: "list",
+      ...listFiles(ctx.db, caller.workspace.id, query, caller.keyId),
+    });
+  });
+
+  mount(app, ctx, ROUTES.uploadFile, async ({ c, caller }) => {
+    const upload = await readUpload(c, ctx.settings.maxUploadBytes);
+    const file = createFile(ctx.db, {
+      workspaceId: caller.workspace.id,
+      uploaderKeyId: caller.keyId,
+      ...upload,
+    });
+    return reply(c, ROUTES.uploadFile, file, {
+      Location: routePath(ROUTES.getFile, { fileId: file.id }),
+    });
+  });
+
+  mount(app, ctx, ROUTES.getFile, ({ c, caller, params }) => {
+    return reply(c, ROUTES.getFile, getFile(ctx.db, caller.workspace.id, params.fileId));
+  });
+
+  mount(app, ctx, ROUTES.deleteFile, ({ c, caller, params }) => {
+    deleteFile(ctx.db, caller.workspace.id, params.fileId);
+    return reply(c, ROUTES.deleteFile, { id: params.fileId, object: "file", deleted: true });
+  });
+
+  app.get(`${DOWNLOAD_PREFIX}*`, (c) => {
+    const url = new URL(c.req.url);
+    const key = url.pathname.slice(DOWNLOAD_PREFIX.length).split("/").map(decodeURIComponent).join(
+      "/",
+    );
+    const blob = verifyDownload(ctx, key, url.searchParams);
+    const name = key.split("/").pop() ?? "download";
+    const headers: Record<string, string> = {
+      "Content-Type": blob.contentType,
+      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "Accept-Ranges": "bytes",
+      "ETag": `"${blob.sha256}"`,
+      "Cache-Control": "private, no-store",
+    };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(c.req.header("range") ?? "");
+    if (range) {
+      const start = Number(range[1]);
+      const end = range[2]
+        ? Math.min(Number(range[2]), blob.data.byteLength - 1)
+        : blob.data.byteLength - 1;
+      if (start >= blob.data.byteLength || start > end) {
+        return c.body(null, 416, {
+          ...headers,
+          "Content-Range": `bytes */${blob.data.byteLength}`,
+        });
+      }
+      return c.body(blob.data.slice(start, end + 1), 206, {
+        ...headers,
+        "Content-Range": `bytes ${start}-${end}/${blob.data.byteLength}`,
+      });
+    }
+    return c.body(blob.data, 200, headers);
+  });
+
+  return app;
+}
+
+/** Read a multipart or JSON upload. */
+async function readUpload(
+  c: import("hono").Context<SandboxEnv>,
+  maxBytes: number,
+): Promise<
+  {
+    originalName: string;
+    mimeType: string;
+    data: Uint8Array;
+    description?: string;
+    tags?: string[];
+  }
+> {
+  const type = c.req.header("content-type") ?? "";
+  if (Number(c.req.header("content-length") ?? 0) > maxBytes * 1.1 + 65536) {
+    throw tooLarge(maxBytes);
+  }
+  if (/^multipart\/form-data/i.test(type)) {
+    let form: FormData;
+    try {
+      form = await c.req.formData();
+    } catch {
+      throw new ApiFailure("validation_error", "The multipart body could not be read", {
+        details: { issues: [{ path: "file", message: "malformed multipart body" }] },
+      });
+    }
+    const file = form.get("file");
+    if (!(file instanceof File)) {
+      throw new ApiFailure("validation_error", "Send the file in a multipart part named 'file'", {
+        details: { issues: [{ path: "file", message: "missing" }] },
+      });
+    }
+    if (file.size > maxBytes) throw tooLarge(maxBytes);
+    const name = String(form.get("filename") ?? file.name ?? "");
+    if (!name) {
+      throw new ApiFailure("validation_error", "The file needs a name (with an extension)", {
+        details: { issues: [{ path: "filename", message: "missing" }] },
+      });
+    }
+    const tags = form.getAll("tags").map(String).filter(Boolean);
+    return {
+      originalName: name,
+      mimeType: String(form.get("mime_type") ?? (file.type || "application/octet-stream")),
+      data: new Uint8Array(await file.arrayBuffer()),
+      description: form.get("description")?.toString(),
+      tags,
+    };
+  }
+  if (/^application\/json/i.test(type)) {
+    // base64 inflates by 4/3; allow for it before decoding.
+    const body = parseOrFail(
+      FileUploadJson,
+      await readJson(c, Math.ceil(maxBytes * 1.4) + 4096),
+      "body",
+    );
+    let data: Uint8Array;
+    if (body.content_base64 !== undefined) {
+      if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content_base64)) {
+        throw new ApiFailure("validation_error", "content_base64 is not valid base64", {
+          details: { issues: [{ path: "content_base64", message: "not base64" }] },
+        });
+      }
+      data = new Uint8Array(Buffer.from(body.content_base64.replace(/\s/g, ""), "base64"));
+    } else {
+      data = new TextEncoder().encode(body.content ?? "");
+    }
+    if (data.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return {
+      originalName: body.filename,
+      mimeType: body.mime_type ?? "application/octet-stream",
+      data,
+      description: body.description,
+      tags: body.tags,
+    };
+  }
+  throw new ApiFailure(
+    "unsupported_media_type",
+    "Upload with 'multipart/form-data' (a part named 'file') or 'application/json'",
+  );
+}
+
+function internalFailure(error: unknown, requestId: string | undefined): ApiFailure {
+  console.error(`sandbox: internal error in ${requestId ?? "a request"}:`, error);
+  return new ApiFailure(
+    "internal_error",
+    `Unexpected server error (request ${requestId ?? "unknown"})`,
+  );
+}
+
+/** Exposed for tests: the hono path of a contract path. */
+export { honoPath };

@@ -1,0 +1,127 @@
+/**
+ * Request plumbing shared by the sandbox routes: mounting a route of the contract with its
+ * schemas, reading JSON bodies, turning zod issues into `validation_error` details.
+ * @module
+ */
+import type { Context, Hono } from "hono";
+import type { z } from "zod";
+import type { RouteSpec } from "../contract/routes.ts";
+import type { SandboxContext } from "./_context.ts";
+import { ApiFailure } from "./_failure.ts";
+import { issuesOf } from "../contract/issues.ts";
+import { authenticate } from "./_workspaces.ts";
+import type { Caller } from "./_submissions.ts";
+
+/** Hono environment of the sandbox app. */
+export type SandboxEnv = { Variables: { requestId: string } };
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** What a mounted handler receives. */
+export interface RouteRequest<S extends RouteSpec> {
+  c: Context<SandboxEnv>;
+  caller: Caller;
+  params: Infer<S["params"]>;
+  query: Infer<S["query"]>;
+  body: Infer<S["body"]>;
+}
+
+/** Convert `{jobId}` path templates to hono's `:jobId`. */
+export function honoPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ":$1");
+}
+
+/** Parse `value` or throw a `validation_error` naming each problem. */
+export function parseOrFail<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: string,
+): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = issuesOf(parsed.error, where === "body" ? "" : where);
+  const first = issues[0];
+  throw new ApiFailure(
+    "validation_error",
+    `Invalid request data: ${first.path}: ${first.message}${
+      issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""
+    }`,
+    { details: { issues } },
+  );
+}
+
+/** Read a JSON body: `415` without the JSON content type, `413` past the limit, `400 invalid_json`. */
+export async function readJson(c: Context<SandboxEnv>, maxBytes: number): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiFailure(
+      "unsupported_media_type",
+      "Send the body as JSON with 'Content-Type: application/json'",
+    );
+  }
+  const declared = Number(c.req.header("content-length") ?? NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const raw = new Uint8Array(await c.req.arrayBuffer());
+  if (raw.byteLength > maxBytes) throw tooLarge(maxBytes);
+  const text = new TextDecoder().decode(raw);
+  if (text.trim() === "") {
+    throw new ApiFailure("invalid_json", "The request body is empty; send a JSON object");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiFailure(
+      "invalid_json",
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** The `413 payload_too_large` failure. */
+export function tooLarge(maxBytes: number): ApiFailure {
+  return new ApiFailure("payload_too_large", `The request body is larger than ${maxBytes} bytes`, {
+    details: { max_bytes: maxBytes },
+  });
+}
+
+/**
+ * Mount one route of the contract: authenticate, check the key's scope, parse params, query
+ * and body with the route's schemas, then call the handler.
+ */
+export function mount<S extends RouteSpec>(
+  app: Hono<SandboxEnv>,
+  ctx: SandboxContext,
+  spec: S,
+  handler: (request: RouteRequest<S>) => Response | Promise<Response>,
+): void {
+  app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
+    const { key, workspace } = authenticate(ctx.db, c.req.header("authorization"));
+    if (spec.scope && !key.scopes.includes(spec.scope)) {
+      throw new ApiFailure("forbidden", `This API key lacks the "${spec.scope}" scope`, {
+        details: { required_scope: spec.scope },
+      });
+    }
+    const params = spec.params ? parseOrFail(spec.params, c.req.param(), "path.") : undefined;
+    const query = spec.query ? parseOrFail(spec.query, c.req.query(), "query.") : undefined;
+    const body = spec.body
+      ? parseOrFail(spec.body, await readJson(c, ctx.settings.maxJsonBytes), "body")
+      : undefined;
+    return await handler({
+      c,
+      caller: { workspace, keyId: key.id, key },
+      params: params as Infer<S["params"]>,
+      query: query as Infer<S["query"]>,
+      body: body as Infer<S["body"]>,
+    });
+  });
+}
+
+/** Answer with a route's success status and a body typed by its response schema. */
+export function reply<S extends RouteSpec>(
+  c: Context<SandboxEnv>,
+  spec: S,
+  body: z.input<S["response"]>,
+  headers: Record<string, string> = {},
+): Response {
+  return c.json(body as Record<string, unknown>, spec.status, headers);
+}

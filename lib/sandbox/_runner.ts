@@ -1,0 +1,311 @@
+/**
+ * The job runner: moves jobs PENDING → QUEUED → PROCESSING → a terminal state, within each
+ * workspace's concurrency limit, and runs their tools in the worker pool.
+ *
+ * Several sandbox processes may share one database file (two notebooks, a restarted kernel).
+ * Only the holder of a lease row runs jobs; the others serve requests from the same tables.
+ * A runner that takes the lease over re-runs the jobs its predecessor left PROCESSING, via
+ * RETRY — credits were booked at submission and the ledger refuses a second booking.
+ * @module
+ */
+import type { SandboxContext } from "./_context.ts";
+import { findJob, type JobRecord, jobsInStatus, updateJob } from "./_jobs.ts";
+import { storeResult } from "./_results.ts";
+import { book } from "./_credits.ts";
+import { ToolRunError, type WorkerPool } from "./_worker_pool.ts";
+import { findTool } from "./tools/mod.ts";
+import { text } from "./_db.ts";
+import { nowIso, randomToken } from "./_util.ts";
+
+const LEASE_KEY = "runner_lease";
+const LEASE_MS = 4000;
+const TICK_MS = 100;
+const MAX_ATTEMPTS = 3;
+/** Progress events at most this often per job. */
+const PROGRESS_INTERVAL_MS = 150;
+
+/** Runs jobs while it holds the lease. */
+export class Runner {
+  readonly #ctx: SandboxContext;
+  readonly #pool: WorkerPool;
+  readonly #owner = `runner_${randomToken(10)}`;
+  readonly #running = new Map<string, Promise<void>>();
+  #timer?: ReturnType<typeof setInterval>;
+  #holding = false;
+  #leaseRenewedAt = 0;
+  #ticking = false;
+  #stopped = false;
+
+  /** A runner over a context and pool. */
+  constructor(ctx: SandboxContext, pool: WorkerPool) {
+    this.#ctx = ctx;
+    this.#pool = pool;
+  }
+
+  /** Start ticking. */
+  start(): void {
+    const timer = setInterval(() => this.tick(), TICK_MS);
+    Deno.unrefTimer(timer);
+    this.#timer = timer;
+    this.tick();
+  }
+
+  /** Run a tick soon (after a submission). */
+  wake(): void {
+    queueMicrotask(() => this.tick());
+  }
+
+  /** Whether this runner holds the lease. */
+  get active(): boolean {
+    return this.#holding;
+  }
+
+  /** Stop, give up the lease and wait for nothing: running jobs are re-run by the next holder. */
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    if (this.#holding) {
+      try {
+        this.#ctx.db.run(
+          "DELETE FROM meta WHERE key = ? AND value LIKE ?",
+          LEASE_KEY,
+          `%"${this.#owner}"%`,
+        );
+      } catch {
+        // the database may already be closed
+      }
+    }
+    this.#holding = false;
+  }
+
+  /** One scheduling pass. Public for tests that step time by hand. */
+  tick(): void {
+    if (this.#ticking || this.#stopped) return;
+    this.#ticking = true;
+    try {
+      if (!this.#holdLease()) return;
+      this.#advance();
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  #holdLease(): boolean {
+    const now = Date.now();
+    if (this.#holding && now - this.#leaseRenewedAt < LEASE_MS / 4) return true;
+    const acquired = this.#ctx.db.transaction(() => {
+      const row = this.#ctx.db.get("SELECT value FROM meta WHERE key = ?", LEASE_KEY);
+      const lease = row
+        ? JSON.parse(text(row, "value")) as { owner: string; expires: number }
+        : null;
+      if (lease && lease.owner !== this.#owner && lease.expires > now) return false;
+      this.#ctx.db.run(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        LEASE_KEY,
+        JSON.stringify({ owner: this.#owner, expires: now + LEASE_MS }),
+      );
+      return true;
+    });
+    if (acquired && !this.#holding) this.#recover();
+    this.#holding = acquired;
+    if (acquired) this.#leaseRenewedAt = now;
+    return acquired;
+  }
+
+  /** Jobs a previous runner left running go back through RETRY. */
+  #recover(): void {
+    for (const job of jobsInStatus(this.#ctx.db, ["PROCESSING", "RETRY"])) {
+      if (this.#running.has(job.id)) continue;
+      this.#set(job.id, {
+        status: "RETRY",
+        runOwner: null,
+        nextStepAt: Date.now() + this.#ctx.settings.pace.retryDelayMs,
+      });
+    }
+  }
+
+  #set(jobId: string, changes: Parameters<typeof updateJob>[2]): JobRecord {
+    const job = updateJob(this.#ctx.db, jobId, changes);
+    this.#ctx.changes.notify(jobId);
+    return job;
+  }
+
+  #advance(): void {
+    const now = Date.now();
+    const { pace } = this.#ctx.settings;
+    for (const job of jobsInStatus(this.#ctx.db, ["PENDING"])) {
+      if (job.nextStepAt <= now) {
+        this.#set(job.id, { status: "QUEUED", nextStepAt: now + pace.queuedMs });
+      }
+    }
+    const runningByWorkspace = new Map<string, number>();
+    const waiting: JobRecord[] = [];
+    for (const job of jobsInStatus(this.#ctx.db, ["PROCESSING", "RETRY", "QUEUED"])) {
+      if (job.status === "QUEUED") {
+        waiting.push(job);
+        continue;
+      }
+      runningByWorkspace.set(job.workspaceId, (runningByWorkspace.get(job.workspaceId) ?? 0) + 1);
+      if (job.status === "RETRY" && job.nextStepAt <= now && !this.#running.has(job.id)) {
+        this.#launch(job);
+      }
+    }
+    for (const job of waiting) {
+      if (job.nextStepAt > now) continue;
+      const workspace = this.#ctx.db.get(
+        "SELECT max_concurrent_jobs FROM workspaces WHERE id = ?",
+        job.workspaceId,
+      );
+      const max = Number(workspace?.max_concurrent_jobs ?? 1);
+      const running = runningByWorkspace.get(job.workspaceId) ?? 0;
+      if (running >= max) continue;
+      runningByWorkspace.set(job.workspaceId, running + 1);
+      this.#launch(job);
+    }
+  }
+
+  #launch(job: JobRecord): void {
+    const started = this.#set(job.id, {
+      status: "PROCESSING",
+      startedAt: job.startedAt ?? nowIso(),
+      attempts: job.attempts + 1,
+      runOwner: this.#owner,
+      progress: 0,
+    });
+    const run = this.#execute(started).catch((error) => {
+      console.error(`sandbox: job ${job.id} could not be finished:`, error);
+    }).finally(() => this.#running.delete(job.id));
+    this.#running.set(job.id, run);
+  }
+
+  async #execute(job: JobRecord): Promise<void> {
+    const tool = findTool(job.tool);
+    const { pace, defaultTimeLimitSeconds } = this.#ctx.settings;
+    const startedAt = Date.now();
+    let toolFraction = 0;
+    let shown = job.progress;
+    let shownAt = 0;
+    const visibleFraction = () => {
+      const elapsed = Date.now() - startedAt;
+      const paced = pace.minProcessingMs > 0 ? elapsed / pace.minProcessingMs : 1;
+      return Math.min(toolFraction, paced);
+    };
+    const publish = () => {
+      const progress = Math.min(99, Math.floor(visibleFraction() * 100));
+      const now = Date.now();
+      if (progress <= shown || now - shownAt < PROGRESS_INTERVAL_MS || !this.#owns(job.id)) return;
+      shown = progress;
+      shownAt = now;
+      this.#set(job.id, { progress });
+    };
+    const ticker = setInterval(publish, PROGRESS_INTERVAL_MS / 2);
+    try {
+      if (!tool) throw new ToolRunError("failed", `tool ${job.tool} is no longer available`);
+      const output = await this.#pool.run(
+        { toolId: job.tool, inputs: job.resolvedInputs, settings: job.settings },
+        {
+          timeoutMs: (tool.definition.limits.time_limit_seconds ?? defaultTimeLimitSeconds) * 1000,
+          onProgress: (fraction) => {
+            toolFraction = fraction;
+          },
+        },
+      );
+      toolFraction = 1;
+      // Let the bar rise to the end of the paced time so a watcher sees the run happen.
+      while (!this.#stopped && Date.now() - startedAt < pace.minProcessingMs) {
+        await new Promise((resolve) => setTimeout(resolve, PROGRESS_INTERVAL_MS / 2));
+        publish();
+      }
+      if (this.#stopped) return;
+      this.#finish(job, startedAt, { status: "COMPLETED", output });
+    } catch (error) {
+      if (this.#stopped) return;
+      const failure = error instanceof ToolRunError
+        ? error
+        : new ToolRunError("failed", String(error));
+      if (failure.kind === "crashed" && job.attempts < MAX_ATTEMPTS) {
+        if (this.#owns(job.id)) {
+          this.#set(job.id, {
+            status: "RETRY",
+            runOwner: null,
+            nextStepAt: Date.now() + pace.retryDelayMs,
+          });
+        }
+        return;
+      }
+      this.#finish(job, startedAt, {
+        status: failure.kind === "timeout" ? "TIMEOUT" : "FAILED",
+        error: failure.message,
+      });
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+
+  /** Whether this runner still owns the job (a successor may have taken it over). */
+  #owns(jobId: string): boolean {
+    const job = findJob(this.#ctx.db, jobId);
+    return job !== undefined && job.runOwner === this.#owner && job.status === "PROCESSING";
+  }
+
+  #finish(
+    job: JobRecord,
+    startedAt: number,
+    outcome:
+      | { status: "COMPLETED"; output: import("./tools/_types.ts").ToolOutput }
+      | { status: "FAILED" | "TIMEOUT"; error: string },
+  ): void {
+    const db = this.#ctx.db;
+    const finished = db.transaction(() => {
+      if (!this.#owns(job.id)) return false;
+      const current = findJob(db, job.id)!;
+      const now = nowIso();
+      const seconds = Math.round((Date.now() - startedAt) / 10) / 100;
+      if (outcome.status === "COMPLETED") {
+        storeResult(db, current, outcome.output);
+        updateJob(db, job.id, {
+          status: "COMPLETED",
+          progress: 100,
+          completedAt: now,
+          executionTimeSeconds: seconds,
+          runOwner: null,
+          billing: current.billing
+            ? {
+              ...current.billing,
+              final_credits: current.creditsUsed,
+              outcome: "charged",
+              finalized_at: now,
+            }
+            : null,
+        });
+        return true;
+      }
+      // Failed and timed-out jobs are refunded automatically, as the web app documents.
+      const refunded = current.creditsUsed > 0 &&
+        book(db, {
+          workspaceId: current.workspaceId,
+          jobId: current.id,
+          delta: current.creditsUsed,
+          reason: "refund",
+        });
+      updateJob(db, job.id, {
+        status: outcome.status,
+        completedAt: now,
+        executionTimeSeconds: seconds,
+        error: outcome.error,
+        runOwner: null,
+        creditsUsed: refunded ? 0 : current.creditsUsed,
+        billing: current.billing
+          ? { ...current.billing, final_credits: 0, outcome: "refunded", finalized_at: now }
+          : null,
+      });
+      return true;
+    });
+    if (finished) this.#ctx.changes.notify(job.id);
+  }
+
+  /** Wait for the jobs this runner is executing (tests use it to settle). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running.values()]);
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Quote, submit and cancel: the rules that spend or return credits.
+ * @module
+ */
+import type { z } from "zod";
+import type {
+  BlockingError,
+  JobCancellation,
+  JobQuote,
+  JobResource,
+  QuoteRequest,
+  SubmitRequest,
+} from "../contract/jobs.ts";
+import { CANCELLABLE_STATUSES } from "../contract/jobs.ts";
+import type { ErrorCode } from "../contract/errors.ts";
+import type { SandboxContext } from "./_context.ts";
+import { type CheckedRequest, checkRequest } from "./_validate.ts";
+import { type Price, priceRequest } from "./_pricing.ts";
+import { type ApiKeyRecord, getWorkspace, type Workspace } from "./_workspaces.ts";
+import {
+  countJobs,
+  countJobsSince,
+  insertJob,
+  requireJob,
+  toJobResource,
+  updateJob,
+} from "./_jobs.ts";
+import { book } from "./_credits.ts";
+import { ApiFailure } from "./_failure.ts";
+import { readFileText } from "./_files.ts";
+import { canonicalJson, newId, nowIso, sha256Hex } from "./_util.ts";
+import { number, text } from "./_db.ts";
+
+/** Who is asking. */
+export interface Caller {
+  workspace: Workspace;
+  keyId: string;
+  key: ApiKeyRecord;
+}
+
+const RUNNING = ["PROCESSING", "RETRY"] as const;
+const ACTIVE = ["PENDING", "QUEUED", "PROCESSING", "RETRY"] as const;
+
+function startOfUtcDay(now = new Date()): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
+    .toISOString();
+}
+
+function check(ctx: SandboxContext, caller: Caller, body: z.output<typeof QuoteRequest>) {
+  const checked = checkRequest(body, (fileId) => readFileText(ctx.db, caller.workspace.id, fileId));
+  const price = checked.tool && checked.issues.length === 0
+    ? priceRequest(checked.tool, checked.tool.units(checked.inputs, checked.settings), {
+      maxReservedCredits: body.billing?.max_reserved_credits ?? body.billing?.maxReservedCredits,
+    })
+    : undefined;
+  return { checked, price };
+}
+
+/** Limits as the quote reports them. */
+function limitsOf(ctx: SandboxContext, workspace: Workspace) {
+  return {
+    active_concurrent_jobs: countJobs(ctx.db, workspace.id, RUNNING),
+    max_concurrent_jobs: workspace.maxConcurrentJobs,
+    daily_limit_used: countJobsSince(ctx.db, workspace.id, startOfUtcDay()),
+    daily_limit_max: workspace.dailyJobLimit,
+  };
+}
+
+/** Conditions that stop a valid request from being submitted now. */
+function accountBlockers(
+  ctx: SandboxContext,
+  workspace: Workspace,
+  price: Price,
+): { code: ErrorCode; message: string; details: Record<string, unknown> }[] {
+  const blockers: { code: ErrorCode; message: string; details: Record<string, unknown> }[] = [];
+  if (price.billable > workspace.credits) {
+    blockers.push({
+      code: "insufficient_credits",
+      message: `This run needs ${price.billable} credits; the workspace has ${workspace.credits}`,
+      details: { required_credits: price.billable, available_credits: workspace.credits },
+    });
+  }
+  const limits = limitsOf(ctx, workspace);
+  if (workspace.dailyJobLimit !== null && limits.daily_limit_used >= workspace.dailyJobLimit) {
+    blockers.push({
+      code: "daily_limit_exceeded",
+      message: `The workspace reached its daily limit of ${workspace.dailyJobLimit} jobs`,
+      details: {
+        daily_limit_used: limits.daily_limit_used,
+        daily_limit_max: workspace.dailyJobLimit,
+      },
+    });
+  }
+  const active = countJobs(ctx.db, workspace.id, ACTIVE);
+  if (active >= workspace.maxActiveJobs) {
+    blockers.push({
+      code: "concurrent_job_limit_exceeded",
+      message: `The workspace has ${active} unfinished jobs, its maximum; wait for one to end`,
+      details: { active_jobs: active, max_active_jobs: workspace.maxActiveJobs },
+    });
+  }
+  return blockers;
+}
+
+function validationFailure(checked: CheckedRequest): ApiFailure {
+  const first = checked.issues[0];
+  const more = checked.issues.length > 1 ? ` (and ${checked.issues.length - 1} more)` : "";
+  return new ApiFailure(
+    "validation_error",
+    `Invalid request data: ${first.path}: ${first.message}${more}`,
+    {
+      details: { issues: checked.issues },
+    },
+  );
+}
+
+/** `POST /api/v1/jobs/quote`: never changes anything. */
+export function quoteJob(
+  ctx: SandboxContext,
+  caller: Caller,
+  body: z.output<typeof QuoteRequest>,
+): JobQuote {
+  const { checked, price } = check(ctx, caller, body);
+  const blocking: z.input<typeof BlockingError>[] = checked.issues.map((issue) => ({
+    code: "validation_error",
+    message: issue.message,
+    path: issue.path,
+  }));
+  if (price) {
+    for (const blocker of accountBlockers(ctx, caller.workspace, price)) {
+      blocking.push({ code: blocker.code, message: blocker.message });
+    }
+  }
+  return {
+    object: "job_quote",
+    tool: body.tool,
+    estimated_credits: price?.estimated ?? 0,
+    available_credits: caller.workspace.credits,
+    billable_credits: price?.billable ?? 0,
+    blocking_errors: blocking,
+    limits: limitsOf(ctx, caller.workspace),
+    billing: { mode: price?.mode ?? "fixed" },
+  };
+}
+
+/** A stored or new submission response. */
+export interface SubmitOutcome {
+  status: number;
+  body: JobResource;
+  replayed: boolean;
+}
+
+/**
+ * `POST /api/v1/jobs`. With an idempotency key, the first response is stored in the same
+ * transaction as the job and replayed for the same body; another body under the key is a
+ * conflict.
+ */
+export function submitJob(
+  ctx: SandboxContext,
+  caller: Caller,
+  body: z.output<typeof SubmitRequest>,
+  idempotencyKey: string | undefined,
+): SubmitOutcome {
+  const requestHash = sha256Hex(canonicalJson(body));
+  const replay = idempotencyKey ? findReplay(ctx, caller, idempotencyKey, requestHash) : undefined;
+  if (replay) return replay;
+
+  const { checked, price } = check(ctx, caller, body);
+  if (checked.issues.length > 0 || !checked.tool || !price) throw validationFailure(checked);
+  if (body.max_quoted_credits !== undefined && price.billable > body.max_quoted_credits) {
+    throw new ApiFailure(
+      "conflict",
+      `This run would charge ${price.billable} credits, more than max_quoted_credits (${body.max_quoted_credits}); quote again`,
+      {
+        details: { billable_credits: price.billable, max_quoted_credits: body.max_quoted_credits },
+      },
+    );
+  }
+
+  const outcome = ctx.db.transaction(() => {
+    // Re-check inside the write lock: another request may have taken the key or the credits.
+    const raced = idempotencyKey ? findReplay(ctx, caller, idempotencyKey, requestHash) : undefined;
+    if (raced) return raced;
+    const workspace = getWorkspace(ctx.db, caller.workspace.id)!;
+    const blocker = accountBlockers(ctx, workspace, price)[0];
+    if (blocker) throw new ApiFailure(blocker.code, blocker.message, { details: blocker.details });
+
+    const jobId = newId("job");
+    const job = insertJob(ctx.db, {
+      id: jobId,
+      workspaceId: workspace.id,
+      apiKeyId: caller.keyId,
+      request: body,
+      resolvedInputs: checked.inputs,
+      settings: checked.settings,
+      creditsUsed: price.billable,
+      billing: {
+        mode: price.mode,
+        reserved_credits: price.mode === "per_minute" ? price.billable : null,
+        final_credits: null,
+        rate_credits_per_minute: price.ratePerMinute,
+        billable_runtime_seconds: null,
+        outcome: null,
+        finalized_at: null,
+      },
+      nextStepAt: Date.now() + ctx.settings.pace.pendingMs,
+    });
+    if (price.billable > 0) {
+      book(ctx.db, {
+        workspaceId: workspace.id,
+        jobId,
+        delta: -price.billable,
+        reason: price.mode === "per_minute" ? "reservation" : "charge",
+      });
+    }
+    const resource = toJobResource(job);
+    if (idempotencyKey) {
+      ctx.db.run(
+        `INSERT INTO idempotency (workspace_id, key, route, request_sha256, status, body, created_at)
+         VALUES (?, ?, 'submit_job', ?, 202, ?, ?)`,
+        workspace.id,
+        idempotencyKey,
+        requestHash,
+        JSON.stringify(resource),
+        nowIso(),
+      );
+    }
+    return { status: 202, body: resource, replayed: false };
+  });
+  if (!outcome.replayed) {
+    ctx.changes.notify(outcome.body.id);
+    ctx.wakeRunner();
+  }
+  return outcome;
+}
+
+function findReplay(
+  ctx: SandboxContext,
+  caller: Caller,
+  key: string,
+  requestHash: string,
+): SubmitOutcome | undefined {
+  const row = ctx.db.get(
+    "SELECT * FROM idempotency WHERE workspace_id = ? AND key = ?",
+    caller.workspace.id,
+    key,
+  );
+  if (!row) return undefined;
+  if (text(row, "request_sha256") !== requestHash) {
+    throw new ApiFailure(
+      "conflict",
+      "This Idempotency-Key was already used with a different request body; use a new key for a new job",
+      { details: { idempotency_key: key } },
+    );
+  }
+  return { status: number(row, "status"), body: JSON.parse(text(row, "body")), replayed: true };
+}
+
+/** `POST /api/v1/jobs/{jobId}/cancel`: only PENDING or QUEUED jobs; refunds what was paid. */
+export function cancelJob(ctx: SandboxContext, caller: Caller, jobId: string): JobCancellation {
+  const outcome = ctx.db.transaction(() => {
+    const job = requireJob(ctx.db, caller.workspace.id, jobId);
+    if (!CANCELLABLE_STATUSES.has(job.status)) {
+      throw new ApiFailure(
+        "conflict",
+        `Job ${jobId} is ${job.status} and can no longer be cancelled; only PENDING or QUEUED jobs can`,
+        { details: { current_status: job.status } },
+      );
+    }
+    const refunded = job.creditsUsed > 0 &&
+      book(ctx.db, {
+        workspaceId: job.workspaceId,
+        jobId,
+        delta: job.creditsUsed,
+        reason: "refund",
+      });
+    const now = nowIso();
+    const updated = updateJob(ctx.db, jobId, {
+      status: "CANCELLED",
+      completedAt: now,
+      creditsUsed: refunded ? 0 : job.creditsUsed,
+      billing: job.billing
+        ? { ...job.billing, final_credits: 0, outcome: "refunded", finalized_at: now }
+        : null,
+    });
+    return { object: "job_cancellation" as const, refunded, job: toJobResource(updated) };
+  });
+  ctx.changes.notify(jobId);
+  return outcome;
+}

@@ -1,0 +1,236 @@
+/**
+ * The embedded sandbox: a local, ProteinIQ-compatible API server with real, small tools,
+ * storing workspaces, jobs, results and files in SQLite.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from "./mod.ts";
+ * const sandbox = await startSandbox({ pace: "instant" });
+ * console.log(sandbox.url); // http://127.0.0.1:<port>
+ * await sandbox.close();
+ * ```
+ * @module
+ */
+import type { Scope } from "../contract/account.ts";
+import { Database, text } from "./_db.ts";
+import {
+  ChangeSignal,
+  type Pace,
+  PACES,
+  type SandboxContext,
+  type SandboxSettings,
+} from "./_context.ts";
+import { createApp } from "./_app.ts";
+import { Runner } from "./_runner.ts";
+import { WorkerPool } from "./_worker_pool.ts";
+import {
+  createApiKey,
+  createWorkspace,
+  getWorkspace,
+  revokeApiKey,
+  updateWorkspace,
+  type Workspace,
+  type WorkspaceOptions,
+} from "./_workspaces.ts";
+import { parseApiKey } from "../contract/keys.ts";
+import { randomToken } from "./_util.ts";
+
+export type { Pace, SandboxSettings, Workspace, WorkspaceOptions };
+export { PACES };
+
+/** Options of {@linkcode startSandbox}. */
+export interface SandboxOptions {
+  /** SQLite file, or `":memory:"` (the default). */
+  database?: string;
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  hostname?: string;
+  /** How long jobs take: `"demo"` (default), `"instant"`, or explicit stage times. */
+  pace?: keyof typeof PACES | Pace;
+  /** Use this key for the default workspace (it must look like `pq_live_<keyId>_<secret>`). */
+  apiKey?: string;
+  /** Settings of the default workspace when it is first created. */
+  workspace?: WorkspaceOptions;
+  /** Server settings (limits, URL lifetime…). */
+  settings?: Partial<Omit<SandboxSettings, "pace">>;
+  /** Whether this process may run jobs (it still serves requests when another process does). */
+  runJobs?: boolean;
+  /** Let the process exit while the server is idle (for the embedded sandbox in scripts). */
+  unref?: boolean;
+}
+
+/** A running sandbox. */
+export interface Sandbox extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:41234`; the API lives under `/api/v1`. */
+  readonly url: string;
+  /** The default workspace's API key. */
+  readonly apiKey: string;
+  /** The default workspace's id. */
+  readonly workspaceId: string;
+  /** Shared state, for tests and tools that inspect the database. */
+  readonly context: SandboxContext;
+  /** Create another workspace with its own key. */
+  createWorkspace(
+    options?: WorkspaceOptions & { scopes?: readonly Scope[] },
+  ): { workspace: Workspace; apiKey: string };
+  /** Create another key for a workspace. */
+  createApiKey(workspaceId: string, options?: { scopes?: readonly Scope[] }): string;
+  /** Revoke a key. */
+  revokeApiKey(apiKey: string): void;
+  /** Change a workspace (credits, limits…). */
+  updateWorkspace(workspaceId: string, changes: WorkspaceOptions): Workspace;
+  /** Wait until the runner has no job in hand. */
+  settle(): Promise<void>;
+  /** Stop serving and close the database. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_SETTINGS: Omit<SandboxSettings, "pace"> = {
+  signedUrlTtlSeconds: 900,
+  perJobPollMs: 0,
+  maxJsonBytes: 5 * 1024 * 1024,
+  maxUploadBytes: 10 * 1024 * 1024,
+  defaultTimeLimitSeconds: 120,
+};
+
+function meta(db: Database, key: string): string | undefined {
+  const row = db.get("SELECT value FROM meta WHERE key = ?", key);
+  return row ? text(row, "value") : undefined;
+}
+
+function setMeta(db: Database, key: string, value: string): void {
+  db.run(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    key,
+    value,
+  );
+}
+
+/**
+ * The default workspace and its key, created on first use. The sandbox keeps the default
+ * key in plain text so a restarted kernel finds the same workspace (a local sandbox only).
+ */
+function ensureDefaultWorkspace(
+  db: Database,
+  options: SandboxOptions,
+): { workspaceId: string; apiKey: string } {
+  return db.transaction(() => {
+    let workspaceId = meta(db, "default_workspace_id");
+    if (!workspaceId || !getWorkspace(db, workspaceId)) {
+      workspaceId = createWorkspace(db, options.workspace).id;
+      setMeta(db, "default_workspace_id", workspaceId);
+    }
+    let apiKey = meta(db, "default_api_key");
+    if (options.apiKey && options.apiKey !== apiKey) {
+      const parts = parseApiKey(options.apiKey);
+      if (!parts) throw new TypeError("apiKey must look like pq_live_<keyId>_<secret>");
+      if (!db.get("SELECT id FROM api_keys WHERE id = ?", parts.keyId)) {
+        createApiKey(db, workspaceId, { key: options.apiKey, label: "default" });
+      }
+      apiKey = options.apiKey;
+      setMeta(db, "default_api_key", apiKey);
+    }
+    if (!apiKey) {
+      apiKey = createApiKey(db, workspaceId, { label: "default" }).key;
+      setMeta(db, "default_api_key", apiKey);
+    }
+    return { workspaceId, apiKey };
+  });
+}
+
+/**
+ * Start a sandbox server on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from "./mod.ts";
+ * await using sandbox = await startSandbox({ database: ":memory:", pace: "instant" });
+ * const response = await fetch(`${sandbox.url}/api/v1/tools`, {
+ *   headers: { Authorization: `Bearer ${sandbox.apiKey}` },
+ * });
+ * console.log((await response.json()).data.length);
+ * ```
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const db = new Database(options.database ?? ":memory:");
+  let signingSecret = meta(db, "signing_secret");
+  if (!signingSecret) {
+    signingSecret = randomToken(48);
+    setMeta(db, "signing_secret", signingSecret);
+  }
+  const { workspaceId, apiKey } = ensureDefaultWorkspace(db, options);
+  const pace = typeof options.pace === "object" ? options.pace : PACES[options.pace ?? "demo"];
+  const pool = new WorkerPool();
+  let runner: Runner | undefined;
+  const closing = new AbortController();
+  const context: SandboxContext = {
+    db,
+    settings: { pace, ...DEFAULT_SETTINGS, ...options.settings },
+    changes: new ChangeSignal(),
+    signingSecret,
+    wakeRunner: () => runner?.wake(),
+    closing: closing.signal,
+  };
+  if (options.runJobs !== false) {
+    runner = new Runner(context, pool);
+    runner.start();
+  }
+  const app = createApp(context);
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port ?? 0,
+    onListen: (address) => resolve(address as Deno.NetAddr),
+  }, app.fetch);
+  if (options.unref) server.unref();
+  const address = await listening;
+  const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+  let closed = false;
+
+  const sandbox: Sandbox = {
+    url: `http://${host}:${address.port}`,
+    apiKey,
+    workspaceId,
+    context,
+    createWorkspace(workspaceOptions = {}) {
+      const workspace = createWorkspace(db, workspaceOptions);
+      const key = createApiKey(db, workspace.id, { scopes: workspaceOptions.scopes });
+      return { workspace, apiKey: key.key };
+    },
+    createApiKey(id, keyOptions = {}) {
+      return createApiKey(db, id, keyOptions).key;
+    },
+    revokeApiKey(key) {
+      const parts = parseApiKey(key);
+      if (parts) revokeApiKey(db, parts.keyId);
+    },
+    updateWorkspace(id, changes) {
+      return updateWorkspace(db, id, changes);
+    },
+    async settle() {
+      for (let i = 0; i < 1000; i++) {
+        runner?.tick();
+        await runner?.idle();
+        const open = db.get(
+          "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('PENDING','QUEUED','PROCESSING','RETRY')",
+        );
+        if (!open || Number(open.n) === 0) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      closing.abort();
+      runner?.stop();
+      pool.close();
+      await server.shutdown();
+      db.close();
+    },
+    [Symbol.asyncDispose]() {
+      return sandbox.close();
+    },
+  };
+  return sandbox;
+}
