@@ -39,10 +39,189 @@ export type { RequestOptions, RetryPolicy } from "./lib/client/_core.ts";
 export { DOCUMENTED_POLLING, type PollSchedule, SANDBOX_POLLING } from "./lib/client/_wait.ts";
 export * from "./lib/client/errors.ts";
 export { fastaInput, fastaItem, type FastaItemOptions } from "./lib/inputs/fasta.ts";
-export { type Sandbox, type SandboxOptions, startSandbox } from "./lib/sandbox/mod.ts";
+export {
+  type FaultProfile,
+  type FaultStats,
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+} from "./lib/sandbox/mod.ts";
 export {
   JOB_STATUSES,
   type JobStatus,
   RESULT_READY_STATUSES,
   TERMINAL_STATUSES,
 } from "./lib/contract/jobs.ts";
+
+// --- displays (issue: rich notebook displays) ---
+export { type AssetOptions, configureDisplays } from "./lib/display/assets.ts";
+export {
+  formatDuration,
+  LiveProgress,
+  type LiveProgressOptions,
+  pipelineStatusStyle,
+  type ProgressState,
+  renderJobProgress,
+  STATUS_STYLES,
+  type StatusPhase,
+  type StatusStyle,
+  statusStyle,
+  type StatusStyleFn,
+} from "./lib/display/progress.ts";
+export {
+  type BoardSummary,
+  MultiJobProgress,
+  type MultiJobProgressOptions,
+  type MultiJobState,
+  renderMultiJobProgress,
+  summarizeJobs,
+} from "./lib/display/multi_progress.ts";
+export { type Column, renderTable, type TableOptions } from "./lib/display/table.ts";
+export { renderJobHistory } from "./lib/display/history.ts";
+export { renderQuote } from "./lib/display/quote.ts";
+export { type CsvOptions, recordsToCSV, type ResultExport } from "./lib/display/export.ts";
+export type { ResultExportOptions } from "./lib/client/result.ts";
+export {
+  type ChainSummary,
+  residueBFactors,
+  type StructureColoring,
+  type StructureSource,
+  StructureView,
+  structureView,
+  type StructureViewOptions,
+} from "./lib/display/structure.ts";
+export {
+  Chart,
+  type ChartOptions,
+  jobTimeline,
+  type JobTimelineOptions,
+  PLDDT_BANDS,
+  type PlotlyFigure,
+  type ProfileInput,
+  propertyBars,
+  type PropertyBarsOptions,
+  type ResiduePoint,
+  residueProfile,
+  type ResidueProfileOptions,
+  type TimelineJob,
+} from "./lib/display/charts.ts";
+
+// --- client: rest of the API (issue: the whole API) ---
+export { Account, type AccountInfo } from "./lib/client/account.ts";
+export {
+  type FileDeletion,
+  Files,
+  type ListFilesOptions,
+  mimeTypeOf,
+  type SavedFile,
+  type UploadOptions,
+  type UploadSource,
+} from "./lib/client/files.ts";
+export { Listing, type Page, type PaginateOptions } from "./lib/client/_pagination.ts";
+export type { OpenApiDocument } from "./lib/client/client.ts";
+export type { QuoteOptions } from "./lib/client/jobs.ts";
+export type { DuplicateJobOptions, RetryJobOptions } from "./lib/client/job.ts";
+export { DEFAULT_EVENTS, type EventsPolicy } from "./lib/client/_events.ts";
+export {
+  formatsOfName,
+  InputBuilder,
+  type ItemOptions,
+  type JobOutputOptions,
+  type LocalFileOptions,
+} from "./lib/inputs/builder.ts";
+export { checkJobRequest } from "./lib/inputs/check.ts";
+
+// --- sandbox tools (issue: tool catalog) ---
+// The pure computations behind the sandbox tools, for offline use in a notebook.
+export {
+  geneticCode,
+  reverseComplement,
+  translate,
+  type TranslateOptions,
+  type Translation,
+} from "./lib/bio/genetic_code.ts";
+export {
+  type AlignmentScoring,
+  type AlignOptions,
+  alignPair,
+  type PairwiseAlignment,
+} from "./lib/bio/align.ts";
+export { type ScaleProfile, scaleProfile, thresholdSegments } from "./lib/bio/hydropathy.ts";
+export { backTranslate, type BackTranslateOptions, gcFraction } from "./lib/bio/back_translate.ts";
+export { parseFastq } from "./lib/bio/fastq.ts";
+export { buildPeptide, CONFORMATIONS, peptideToPdb } from "./lib/bio/structure/builder.ts";
+export {
+  analyzeStructure,
+  chainSequences,
+  parseStructure as readStructure,
+  type StructureAnalysis,
+} from "./lib/bio/structure/analysis.ts";
+
+// --- batches and pipeline jobs (issue: many jobs at once) ---
+export {
+  Batch,
+  BatchBudgetError,
+  type BatchCost,
+  BatchInvalidItemsError,
+  type BatchOptions,
+  type BatchRow,
+  type BatchSummary,
+  runBatch,
+} from "./lib/batch/batch.ts";
+export { proteinIQAdapter, runToolBatch, type ToolBatchOptions } from "./lib/batch/proteiniq.ts";
+export {
+  type BatchInputs,
+  type BatchItem,
+  type FastaText,
+  fastaTexts,
+  inputTexts,
+} from "./lib/batch/items.ts";
+export {
+  type BatchEstimate,
+  type JobAdapter,
+  type JobRecords,
+  type JobSnapshot,
+  pollJob,
+  type StatusInfo,
+  statusInfo,
+  waitForJob,
+  type WaitForJobOptions,
+  waitForJobs,
+  type WaitForJobsOptions,
+} from "./lib/batch/adapter.ts";
+export { defaultManifestPath as batchManifestPath, idempotencyKeyFor } from "./lib/batch/_keys.ts";
+export { ManifestError } from "./lib/batch/_manifest.ts";
+export {
+  PipelineClient,
+  type PipelineClientOptions,
+  PipelineJob,
+  type PipelineJobRequest,
+  PipelineJobs,
+  type PipelineSubmitOptions,
+  PipelineVariants,
+  type PipelineWaitOptions,
+} from "./lib/pipeline/client.ts";
+export {
+  connectPipeline,
+  type ConnectPipelineOptions,
+  defaultPipelineDatabase,
+} from "./lib/pipeline/connect.ts";
+export {
+  PIPELINE_PACES,
+  type PipelinePace,
+  type PipelineSandbox,
+  type PipelineSandboxOptions,
+  SEED_VARIANTS,
+  startPipelineSandbox,
+} from "./lib/pipeline/sandbox.ts";
+export {
+  JOB_TYPES,
+  type JobType,
+  PIPELINE_POLLING,
+  PIPELINE_ROUTES,
+  PIPELINE_SANDBOX_POLLING,
+  PIPELINE_STATUSES,
+  type PipelineJobResults,
+  type PipelineStatus,
+  type Variant,
+} from "./lib/pipeline/contract.ts";

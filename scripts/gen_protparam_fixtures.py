@@ -3,7 +3,7 @@
 
 Run with Debian's Python, which has Biopython installed (the pyenv `python3` on PATH does not):
 
-    /usr/bin/python3 scripts/gen_protparam_fixtures.py
+    /usr/bin/python3 scripts/gen_protparam_fixtures.py && deno fmt tests/fixtures/protparam.json
 
 The TypeScript port in lib/bio/protparam.ts is checked against this file by
 tests/protparam_test.ts. Every value is computed by Biopython on the sequence exactly as
@@ -144,6 +144,9 @@ def analyse(name, sequence):
         "biopython": {
             "length": protein.length,
             "composition": protein.count_amino_acids(),
+            "amino_acids_percent": attempt(
+                errors, "amino_acids_percent", protein.get_amino_acids_percent
+            ),
             "molecular_weight": attempt(errors, "molecular_weight", protein.molecular_weight),
             "molecular_weight_monoisotopic": attempt(
                 errors, "molecular_weight_monoisotopic", mono.molecular_weight

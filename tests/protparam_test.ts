@@ -33,6 +33,7 @@ const TOLERANCE = 1e-9;
 type BiopythonValues = {
   length: number;
   composition: Record<string, number>;
+  amino_acids_percent: Record<string, number> | null;
   molecular_weight: number | null;
   molecular_weight_monoisotopic: number | null;
   isoelectric_point: number | null;
@@ -340,6 +341,7 @@ Deno.test("tool definition satisfies the public ToolDetail contract", () => {
     max_records: 1000,
     max_sequence_length: 50000,
     max_input_bytes: 2_000_000,
+    time_limit_seconds: 60,
   });
   assert.deepEqual(detail.credit_model, {
     is_free: false,
@@ -351,7 +353,9 @@ Deno.test("tool definition satisfies the public ToolDetail contract", () => {
   });
   assert.deepEqual(detail.output.files.map((file) => [file.name, file.content_type]), [
     ["properties.csv", "text/csv"],
+    ["composition.csv", "text/csv"],
   ]);
+  assert.deepEqual(Object.keys(detail.output.results ?? {}), ["composition", "charge_curves"]);
   const units = Object.fromEntries(detail.output.fields.map((field) => [field.id, field.unit]));
   assert.equal(units.molecular_weight, "Da");
   assert.equal(units.extinction_coefficient_reduced, "M⁻¹ cm⁻¹");
@@ -450,7 +454,7 @@ Deno.test("tool run computes every record, reports progress and writes a matchin
   assert.match(records[1].notes as string, /^gravy: .*\(selenocysteine\); instability_index: /);
   assertClose(records[0].gravy as number, LYSOZYME.biopython.gravy!, "GRAVY");
 
-  assert.equal(output.files.length, 1);
+  assert.equal(output.files.length, 2);
   const [file] = output.files;
   assert.equal(file.name, "properties.csv");
   assert.equal(file.content_type, "text/csv");
@@ -483,4 +487,45 @@ Deno.test("tool run refuses a record validate would have rejected, naming it", (
     () => tool.run([fastaInput(">a\nMKT\n>b\nMKX\n", 2)], {}, { progress() {} }),
     /^Error: input 3, record "b" \(line 3\): letter "X" at position 3/,
   );
+});
+
+Deno.test("tool composition, monoisotopic mass and charge curve match Biopython", async () => {
+  const usable = proteins.filter((protein) => usesOnlyAcceptedLetters(protein.sequence));
+  assert.ok(usable.length >= 20);
+  const content = usable.map((protein, index) => `>p${index}\n${protein.sequence}\n`).join("");
+  const output = await tool.run([fastaInput(content)], { ph: 7 }, { progress() {} });
+  const records = output.results.records as Record<string, unknown>[];
+  const composition = output.results.composition as {
+    id: string;
+    residue: string;
+    count: number;
+    percent: number;
+  }[];
+  const curves = output.results.charge_curves as { id: string; ph: number[]; charge: number[] }[];
+  usable.forEach((protein, index) => {
+    const id = `p${index}`;
+    const expected = protein.biopython;
+    for (const letter of STANDARD_AMINO_ACIDS) {
+      const row = composition.find((entry) => entry.id === id && entry.residue === letter)!;
+      assert.equal(row.count, expected.composition[letter], `${protein.name} count ${letter}`);
+      assertClose(
+        row.percent / 100,
+        expected.amino_acids_percent![letter],
+        `${protein.name} % ${letter}`,
+      );
+    }
+    assertClose(
+      records[index].monoisotopic_mass as number,
+      expected.molecular_weight_monoisotopic!,
+      `${protein.name} monoisotopic mass`,
+    );
+    const curve = curves[index];
+    assert.equal(curve.ph.length, 57);
+    for (const ph of ["0.0", "5.5", "7.0", "14.0"]) {
+      const k = curve.ph.indexOf(Number(ph));
+      assertClose(curve.charge[k], expected.charge_at_pH[ph]!, `${protein.name} charge at ${ph}`);
+    }
+  });
+  const csv = output.files.find((file) => file.name === "composition.csv")!;
+  assert.equal((csv.data as string).split("\r\n")[0], "id,residue,name,count,percent");
 });

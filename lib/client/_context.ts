@@ -1,17 +1,23 @@
 /**
- * What handles (jobs, results) need from their client, without importing the client class.
+ * What handles (jobs, results, files) need from their client, without importing the client
+ * class.
  * @module
  */
-import type { HttpCore } from "./_core.ts";
+import type { HttpCore, RequestOptions } from "./_core.ts";
 import type { PollSchedule } from "./_wait.ts";
 import type { ToolDetail } from "../contract/tools.ts";
+import type { SubmitRequest } from "../contract/jobs.ts";
 import type { ClientJob } from "./_schemas.ts";
+import type { Job } from "./job.ts";
 
 /** Options of one watch. */
 export interface WatchOptions {
   signal: AbortSignal;
-  /** When this job was last polled (ms since epoch), so the per-job floor holds across waits. */
-  lastPolledAt?: number;
+}
+
+/** Options of a submission made by a handle (retry, duplicate). */
+export interface ContextSubmitOptions extends RequestOptions {
+  idempotencyKey?: string;
 }
 
 /** The client's services, as handles see them. */
@@ -24,4 +30,10 @@ export interface ClientContext {
   toolContract(toolId: string): Promise<ToolDetail | undefined>;
   /** Snapshots of a job until the consumer stops (events first, polling as fallback). */
   watch(jobId: string, options: WatchOptions): AsyncIterable<ClientJob>;
+  /** When each job was last polled, so the per-job floor holds across handles and waits. */
+  lastPolled: Map<string, number>;
+  /** Payloads of the jobs this client submitted, by job id (for retry and duplicate). */
+  requests: Map<string, SubmitRequest>;
+  /** Submit a job (checked against its tool's contract first). */
+  submit(request: SubmitRequest, options?: ContextSubmitOptions): Promise<Job>;
 }

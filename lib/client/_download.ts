@@ -5,7 +5,7 @@
  * @module
  */
 import { dirname } from "node:path";
-import type { HttpCore, RequestOptions } from "./_core.ts";
+import { abortErrorOf, type HttpCore, type RequestOptions } from "./_core.ts";
 import { APIError, DownloadError } from "./errors.ts";
 
 /** A file on disk. */
@@ -52,6 +52,9 @@ export async function downloadToFile(
   const maxResumes = options.maxResumes ?? 3;
   for (let attempt = 0;; attempt++) {
     try {
+      // Resume from what is really on disk: chunks counted but not yet written when the
+      // transfer broke are fetched again rather than skipped.
+      written = await Deno.stat(partial).then((info) => info.size, () => 0);
       const headers: Record<string, string> = written > 0 ? { Range: `bytes=${written}-` } : {};
       const response = await core.fetchUrl(current.url, {
         headers,
@@ -64,22 +67,28 @@ export async function downloadToFile(
         written = 0;
         await Deno.remove(partial).catch(() => undefined);
       }
-      const file = await Deno.open(partial, { write: true, create: true, append: written > 0 });
-      if (!response.body) {
-        file.close();
-        break;
+      using file = await Deno.open(partial, { write: true, create: true, append: written > 0 });
+      if (!response.body) break;
+      // Written chunk by chunk (not piped): every byte counted is on disk, so a broken
+      // transfer resumes exactly where the file ends.
+      const reader = response.body.getReader();
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          for (let offset = 0; offset < value.byteLength;) {
+            offset += await file.write(value.subarray(offset));
+          }
+          written += value.byteLength;
+        }
+      } finally {
+        await reader.cancel().catch(() => undefined);
       }
-      const counter = new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          written += chunk.byteLength;
-          controller.enqueue(chunk);
-        },
-      });
-      await response.body.pipeThrough(counter).pipeTo(file.writable, { signal: options.signal });
       break;
     } catch (error) {
       if (options.signal?.aborted || attempt >= maxResumes) {
         await Deno.remove(partial).catch(() => undefined);
+        if (options.signal?.aborted) throw abortErrorOf(options.signal);
         if (error instanceof APIError && needsNewUrl(error)) {
           throw new DownloadError(
             `Could not download ${source.name}: the signed URL was refused (${error.status}) even after re-signing`,

@@ -56,25 +56,31 @@ export function isTerminal(status: string): boolean {
   return TERMINAL_STATUSES.has(status as JobStatus);
 }
 
-/** A snapshot source: fetch the job's current state. */
+/** A snapshot source: fetch the job's current state (none when this poll failed transiently). */
 export type FetchSnapshot<T> = (
   signal: AbortSignal,
-) => Promise<{ job: T; retryAfterSeconds: number | null }>;
+) => Promise<{ job: T | undefined; retryAfterSeconds: number | null }>;
 
 /**
  * Poll `fetchSnapshot` on `schedule`, yielding each snapshot, until the consumer stops.
- * The first poll waits `firstDelayMs` (the time left until this job may be polled again).
+ * Delay number n is measured from the previous look at the job — the previous poll, or for
+ * the first poll the submission or last refresh (`sinceLastLookMs` ago) — so a job just
+ * submitted is first polled 5 s later, then 10 s, 20 s and every 30 s after that.
  */
 export async function* pollSnapshots<T>(
   fetchSnapshot: FetchSnapshot<T>,
   schedule: PollSchedule,
-  options: { signal: AbortSignal; firstDelayMs?: number },
+  options: { signal: AbortSignal; sinceLastLookMs?: number },
 ): AsyncGenerator<T> {
   const signal = options.signal;
-  if (options.firstDelayMs && options.firstDelayMs > 0) await sleep(options.firstDelayMs, signal);
+  let lastLook = Date.now() - (options.sinceLastLookMs ?? Infinity);
+  let retryAfterSeconds: number | null = null;
   for (let index = 0;; index++) {
-    const { job, retryAfterSeconds } = await fetchSnapshot(signal);
-    yield job;
-    await sleep(pollDelay(schedule, index, { retryAfterSeconds }), signal);
+    const wait = pollDelay(schedule, index, { retryAfterSeconds }) - (Date.now() - lastLook);
+    if (wait > 0) await sleep(wait, signal);
+    lastLook = Date.now();
+    const snapshot = await fetchSnapshot(signal);
+    retryAfterSeconds = snapshot.retryAfterSeconds;
+    if (snapshot.job !== undefined) yield snapshot.job;
   }
 }

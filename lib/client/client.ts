@@ -1,6 +1,6 @@
 /**
- * `ProteinIQ`: the client. Resources hang off it (`tools`, `jobs`, `results`); one HTTP
- * core owns retries, errors and timeouts. The API key lives in a private field and never
+ * `ProteinIQ`: the client. Resources hang off it (`account`, `tools`, `jobs`, `results`,
+ * `files`); one HTTP core owns retries, errors and timeouts. The API key lives in a private field and never
  * appears in `Deno.inspect`, `JSON.stringify`, errors or logs.
  *
  * @example
@@ -16,13 +16,20 @@ import { HttpCore, type RetryPolicy } from "./_core.ts";
 import type { ClientContext, WatchOptions } from "./_context.ts";
 import { DOCUMENTED_POLLING, type PollSchedule } from "./_wait.ts";
 import { watchJob } from "./_watch.ts";
-import { ConfigurationError } from "./errors.ts";
+import { DEFAULT_EVENTS, type EventsPolicy } from "./_events.ts";
+import { ConfigurationError, ResponseValidationError } from "./errors.ts";
 import { Tools } from "./tools.ts";
 import { Jobs } from "./jobs.ts";
 import { Results } from "./results.ts";
+import { Account } from "./account.ts";
+import { Files } from "./files.ts";
 import type { ClientJob } from "./_schemas.ts";
 import type { ToolDetail } from "../contract/tools.ts";
-import { inJupyter } from "../display/_jupyter.ts";
+import type { SubmitRequest } from "../contract/jobs.ts";
+import { OPENAPI_PATH } from "../contract/routes.ts";
+import type { RequestOptions } from "./_core.ts";
+import { InputBuilder } from "../inputs/builder.ts";
+import { cellOutput, inJupyter, type MimeBundle } from "../display/_jupyter.ts";
 
 /** Options of {@linkcode ProteinIQ}. */
 export interface ClientOptions {
@@ -38,6 +45,11 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** The polling schedule used when events are unavailable. Default: the documented one. */
   polling?: PollSchedule;
+  /**
+   * How `job.wait()` follows jobs: the events stream with polling as the fallback (default),
+   * `false` to always poll, or policy tweaks (reconnects before falling back, idle timeout…).
+   */
+  events?: boolean | Partial<EventsPolicy>;
   /** Show live progress in `job.wait()` unless told otherwise. Default: in Jupyter and terminals. */
   display?: boolean;
   /** A fetch to use (proxies, tests). */
@@ -46,14 +58,27 @@ export interface ClientOptions {
   log?: (line: string) => void;
 }
 
+/** An OpenAPI 3 document (the fields every version has; the rest as sent). */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; [field: string]: unknown };
+  paths: Record<string, Record<string, unknown>>;
+  components?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
 /** The ProteinIQ API client. */
 export class ProteinIQ {
+  /** `GET /api/v1/account`: credits, limits, rate-limit policy, key metadata. */
+  readonly account: Account;
   /** `GET /api/v1/tools…` */
   readonly tools: Tools;
   /** Quote, submit, status, list, cancel. */
   readonly jobs: Jobs;
   /** `GET /api/v1/results/{jobId}`. */
   readonly results: Results;
+  /** Saved workspace files: upload (streamed), list, get, delete. */
+  readonly files: Files;
   /** The HTTP core (request counts, raw calls). */
   readonly core: HttpCore;
   /** Base URL of the API. */
@@ -82,9 +107,16 @@ export class ProteinIQ {
       log: options.log,
     });
     const polling = options.polling ?? DOCUMENTED_POLLING;
+    const events: EventsPolicy = options.events === false
+      ? { ...DEFAULT_EVENTS, enabled: false }
+      : { ...DEFAULT_EVENTS, ...(typeof options.events === "object" ? options.events : {}) };
+    this.account = new Account(this.core);
     this.tools = new Tools(this.core);
+    this.files = new Files(this.core);
     const tools = this.tools;
     const core = this.core;
+    const lastPolled = new Map<string, number>();
+    const log = options.log;
     let interactive = false;
     try {
       interactive = inJupyter() || Deno.stdout.isTerminal();
@@ -98,10 +130,75 @@ export class ProteinIQ {
       toolContract: (toolId: string): Promise<ToolDetail | undefined> =>
         tools.get(toolId).then((tool) => tool as ToolDetail, () => undefined),
       watch: (jobId: string, watchOptions: WatchOptions): AsyncIterable<ClientJob> =>
-        watchJob(core, jobId, polling, watchOptions),
+        watchJob(
+          {
+            core,
+            polling,
+            events,
+            lastPolled,
+            note: log ? (line) => log(core.redact(line)) : undefined,
+          },
+          jobId,
+          watchOptions,
+        ),
+      lastPolled,
+      requests: new Map<string, SubmitRequest>(),
+      submit: (request, submitOptions) => this.jobs.submit(request, submitOptions),
     };
-    this.jobs = new Jobs(this.#context);
+    this.jobs = new Jobs(this.#context, this.tools);
     this.results = new Results(this.#context);
+  }
+
+  /**
+   * An input builder for a tool: `inputs[]` entries from FASTA text, local files, saved files
+   * or a previous job's outputs, each checked against the tool's contract as it is added.
+   *
+   * @example
+   * ```ts
+   * import { connect } from "../../mod.ts";
+   * const piq = await connect();
+   * const input = await piq.inputs("protein-properties");
+   * input.fasta(">a\nMKTAYIAKQR");
+   * const job = await piq.jobs.submit({ tool: "protein-properties", name: "a", input: input.build() });
+   * ```
+   */
+  async inputs(toolId: string, options: RequestOptions = {}): Promise<InputBuilder> {
+    const tool = await this.tools.get(toolId, options);
+    return new InputBuilder(tool, { core: this.core, files: this.files });
+  }
+
+  /**
+   * The machine-readable API contract (`GET /api/v1/openapi.json`; no key is sent).
+   *
+   * @example
+   * ```ts
+   * import { connect } from "../../mod.ts";
+   * const piq = await connect();
+   * const spec = await piq.openapi();
+   * console.log(Object.keys(spec.paths));
+   * ```
+   */
+  async openapi(options: RequestOptions = {}): Promise<OpenApiDocument> {
+    const response = await this.core.fetchUrl(this.baseUrl + OPENAPI_PATH, {
+      ...options,
+      headers: { Accept: "application/json" },
+    });
+    let document: unknown;
+    try {
+      document = await response.json();
+    } catch (error) {
+      throw new ResponseValidationError(`${OPENAPI_PATH} did not answer JSON`, { cause: error });
+    }
+    const candidate = document as Partial<OpenApiDocument> | null;
+    if (
+      typeof candidate?.openapi !== "string" || typeof candidate.paths !== "object" ||
+      candidate.paths === null
+    ) {
+      throw new ResponseValidationError(
+        `${OPENAPI_PATH} answered JSON that is not an OpenAPI document (no "openapi" or "paths")`,
+      );
+    }
+    return candidate as OpenApiDocument;
   }
 
   /** @internal Run `task` when the client closes (stops an embedded sandbox). */
@@ -135,7 +232,7 @@ export class ProteinIQ {
   }
 
   /** Jupyter display. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
-    return { "text/plain": this.toString() };
+  [Symbol.for("Jupyter.display")](): MimeBundle | Promise<MimeBundle> {
+    return cellOutput({ "text/plain": this.toString() });
   }
 }

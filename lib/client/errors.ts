@@ -39,6 +39,8 @@ export interface APIErrorInit {
   retryAfterSeconds?: number | null;
   method?: string;
   path?: string;
+  /** An earlier attempt of the same call may have been applied (its answer was lost). */
+  afterLostResponse?: boolean;
 }
 
 /** An error response from the API. */
@@ -55,6 +57,11 @@ export class APIError extends ProteinIQError {
   readonly retryAfterSeconds: number | null;
   /** The server's own message, without our advice. */
   readonly serverMessage: string;
+  /**
+   * Whether an earlier attempt of this call may have been applied although its answer was
+   * lost (so e.g. a `404` on deleting means the first attempt deleted it).
+   */
+  readonly afterLostResponse: boolean;
 
   /** Build from an error response. */
   constructor(init: APIErrorInit) {
@@ -67,6 +74,7 @@ export class APIError extends ProteinIQError {
     this.requestId = init.requestId ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
     this.serverMessage = init.message;
+    this.afterLostResponse = init.afterLostResponse ?? false;
   }
 }
 
@@ -137,6 +145,25 @@ export class UnknownStatusError extends ProteinIQError {
         "stopped waiting instead of guessing. Upgrade proteiniq-notebook or check the job in the web app.",
     );
     this.status = status;
+  }
+}
+/** A job is in the wrong state for what was asked (retry a completed job, duplicate a failed one…). */
+export class JobStateError extends ProteinIQError {
+  /** The job. */
+  readonly jobId: string;
+  /** Its status when refused. */
+  readonly status: string;
+  /** The statuses the action needs. */
+  readonly allowed: readonly string[];
+  /** Build for a job, its status and the statuses the action needs. */
+  constructor(
+    message: string,
+    init: { jobId: string; status: string; allowed: readonly string[] },
+  ) {
+    super(message);
+    this.jobId = init.jobId;
+    this.status = init.status;
+    this.allowed = init.allowed;
   }
 }
 /** A signed download URL was refused (expired or tampered) even after fetching a fresh one. */

@@ -24,12 +24,13 @@ import { ClientJob, ClientJobCancellation, ClientJobResult } from "./_schemas.ts
 import type { RequestOptions } from "./_core.ts";
 import { abortErrorOf } from "./_core.ts";
 import { isKnownStatus, isTerminal } from "./_wait.ts";
-import { TimeoutError, UnknownStatusError } from "./errors.ts";
+import { ConflictError, JobStateError, TimeoutError, UnknownStatusError } from "./errors.ts";
 import { Result } from "./result.ts";
-import { $display, type MimeBundle } from "../display/_jupyter.ts";
+import { $display, cellOutput, type MimeBundle } from "../display/_jupyter.ts";
 import { LiveProgress, progressLine, renderJobProgress } from "../display/progress.ts";
 import { html } from "../display/_html.ts";
 import type { z } from "zod";
+import { createHash } from "node:crypto";
 
 /** Options of {@linkcode Job.wait}. */
 export interface WaitOptions {
@@ -48,17 +49,75 @@ export interface WaitOptions {
 /** The documented `job_cancellation` object. */
 export type JobCancellationResult = z.infer<typeof ClientJobCancellation>;
 
+/** Options of {@linkcode Job.retry}. */
+export interface RetryJobOptions extends RequestOptions {
+  /** Name of the new job. Default: the same name. */
+  name?: string;
+  /**
+   * Idempotency key of the new submission. Default: derived from this job's id, so calling
+   * `retry()` twice on the same job (a re-run cell) returns the same new job instead of
+   * paying twice; pass your own key to force another run.
+   */
+  idempotencyKey?: string;
+}
+
+/** Options of {@linkcode Job.duplicate}. */
+export interface DuplicateJobOptions extends RequestOptions {
+  /** Name of the copy. Default: this job's name with " (copy)". */
+  name?: string;
+  /** Settings to change; the others keep this job's values. `null` resets one to its default. */
+  settings?: Record<string, string | number | boolean | null>;
+  /** Idempotency key of the new submission (one is generated otherwise). */
+  idempotencyKey?: string;
+}
+
 /** Cancel a job by id. */
 export async function cancelJobById(
   ctx: ClientContext,
   jobId: string,
   options: RequestOptions = {},
 ): Promise<JobCancellationResult> {
-  const { data } = await ctx.core.call(ROUTES.cancelJob, ClientJobCancellation, {
-    ...options,
-    params: { jobId },
-  });
-  return data;
+  try {
+    const { data } = await ctx.core.call(ROUTES.cancelJob, ClientJobCancellation, {
+      ...options,
+      params: { jobId },
+    });
+    return data;
+  } catch (error) {
+    // The first attempt cancelled the job but its answer was lost: the retry then finds the
+    // job CANCELLED. Answer with the job as it is now instead of a misleading conflict.
+    if (
+      error instanceof ConflictError && error.afterLostResponse &&
+      error.currentStatus === "CANCELLED"
+    ) {
+      const { data: job } = await ctx.core.call(ROUTES.jobStatus, ClientJob, {
+        ...options,
+        params: { jobId },
+      });
+      return {
+        object: "job_cancellation",
+        refunded: job.billing?.outcome === "refunded" || job.credits_used === 0,
+        job,
+      };
+    }
+    throw error;
+  }
+}
+
+const RETRYABLE_FROM = ["FAILED", "TIMEOUT"] as const;
+const DUPLICABLE_FROM = ["COMPLETED"] as const;
+
+/** JSON with object keys sorted, so equal requests give equal keys. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, inner) =>
+      inner && typeof inner === "object" && !Array.isArray(inner)
+        ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a < b ? -1 : 1),
+        )
+        : inner,
+  );
 }
 
 // Field names and types come from the wire schema; the class adds behaviour.
@@ -68,8 +127,6 @@ export interface Job extends Readonly<ClientJob> {}
 export class Job {
   readonly #ctx: ClientContext;
   #data: ClientJob;
-  readonly #request?: z.input<typeof SubmitRequest>;
-  #lastPolledAt = 0;
   #liveShown = false;
 
   /** Wrap a job resource. */
@@ -80,7 +137,7 @@ export class Job {
   ) {
     this.#ctx = ctx;
     this.#data = data;
-    this.#request = options.request;
+    if (options.request) ctx.requests.set(data.id, options.request);
     Object.assign(this, data);
   }
 
@@ -89,9 +146,12 @@ export class Job {
     return this.#data;
   }
 
-  /** The payload this job was submitted with, when this handle submitted it. */
+  /**
+   * The payload this job was submitted with, when this client submitted it (the API does not
+   * return a job's inputs, so jobs from another session have none).
+   */
   get request(): z.input<typeof SubmitRequest> | undefined {
-    return this.#request;
+    return this.#ctx.requests.get(this.#data.id);
   }
 
   /** Whether the job has ended (COMPLETED, FAILED, TIMEOUT, CANCELLED, BUDGET_EXCEEDED). */
@@ -112,7 +172,7 @@ export class Job {
       ...options,
       params: { jobId: this.#data.id },
     });
-    this.#lastPolledAt = Date.now();
+    this.#ctx.lastPolled.set(this.#data.id, Date.now());
     return this.apply(data);
   }
 
@@ -144,12 +204,8 @@ export class Job {
     try {
       if (options.signal?.aborted) throw abortErrorOf(options.signal);
       for await (
-        const snapshot of this.#ctx.watch(this.#data.id, {
-          signal: controller.signal,
-          lastPolledAt: this.#lastPolledAt,
-        })
+        const snapshot of this.#ctx.watch(this.#data.id, { signal: controller.signal })
       ) {
-        this.#lastPolledAt = Date.now();
         this.apply(snapshot);
         live?.update(snapshot);
         options.onUpdate?.(this);
@@ -197,22 +253,120 @@ export class Job {
     return cancellation;
   }
 
+  /**
+   * Retry a FAILED or TIMEOUT job, as the web app's job menu does: a new job with the same
+   * inputs and settings (credits are charged for it as usual). Resolves with the new job.
+   *
+   * @example
+   * ```ts
+   * import { connect, fastaInput } from "../../mod.ts";
+   * const piq = await connect();
+   * const job = await piq.jobs.submit({
+   *   tool: "protein-properties", name: "run", input: fastaInput(">a\nMKTAYIAKQR"),
+   * });
+   * await job.wait({ display: false });
+   * if (job.status === "FAILED" || job.status === "TIMEOUT") {
+   *   const again = await job.retry();
+   *   await again.wait();
+   * }
+   * ```
+   */
+  async retry(options: RetryJobOptions = {}): Promise<Job> {
+    const request = await this.#sourceRequest("retry", RETRYABLE_FROM, options);
+    const { name, idempotencyKey, ...requestOptions } = options;
+    const body = { ...request, ...(name !== undefined ? { name } : {}) };
+    // Same source job and same body → same key → the API returns the job made the first time.
+    const derived = `retry_${this.#data.id}_${
+      createHash("sha256").update(canonicalJson(body)).digest("hex").slice(0, 16)
+    }`;
+    return await this.#ctx.submit(body, {
+      ...requestOptions,
+      idempotencyKey: idempotencyKey ?? derived,
+    });
+  }
+
+  /**
+   * Duplicate a COMPLETED job, as the web app's job menu does: a new job with the same inputs
+   * and changed settings or name. Settings are checked against the tool's contract first.
+   *
+   * @example
+   * ```ts
+   * import { connect, fastaInput } from "../../mod.ts";
+   * const piq = await connect();
+   * const job = await piq.jobs.submit({
+   *   tool: "protein-properties", name: "pH 7", input: fastaInput(">a\nMKTAYIAKQR"),
+   * });
+   * await job.wait({ display: false });
+   * const acidic = await job.duplicate({ name: "pH 5", settings: { ph: 5 } });
+   * ```
+   */
+  async duplicate(options: DuplicateJobOptions = {}): Promise<Job> {
+    const request = await this.#sourceRequest("duplicate", DUPLICABLE_FROM, options);
+    const { name, settings, idempotencyKey, ...requestOptions } = options;
+    const merged: Record<string, string | number | boolean | null> = { ...request.settings };
+    for (const [id, value] of Object.entries(settings ?? {})) {
+      if (value === null) delete merged[id];
+      else merged[id] = value;
+    }
+    return await this.#ctx.submit(
+      { ...request, name: name ?? `${request.name} (copy)`, settings: merged },
+      { ...requestOptions, idempotencyKey },
+    );
+  }
+
+  /** The submitted payload, after checking that this job may be retried or duplicated. */
+  async #sourceRequest(
+    action: "retry" | "duplicate",
+    allowed: readonly string[],
+    options: RequestOptions,
+  ): Promise<z.input<typeof SubmitRequest>> {
+    // A stale handle may still say PROCESSING although the job ended: look before refusing.
+    if (!allowed.includes(this.#data.status) && !this.terminal) await this.refresh(options);
+    const done = action === "retry" ? "retried" : "duplicated";
+    if (!allowed.includes(this.#data.status)) {
+      const status = this.#data.status;
+      const hint = action === "retry" && status === "COMPLETED"
+        ? "; use job.duplicate() to run a completed job again"
+        : action === "duplicate" && RETRYABLE_FROM.includes(status as "FAILED")
+        ? "; use job.retry() to run a failed job again"
+        : !this.terminal
+        ? "; wait for it to end first (job.wait())"
+        : "";
+      throw new JobStateError(
+        `Job ${this.#data.id} is ${status}; only ${
+          allowed.join(" or ")
+        } jobs can be ${done}${hint}`,
+        { jobId: this.#data.id, status, allowed },
+      );
+    }
+    const request = this.request;
+    if (!request) {
+      throw new JobStateError(
+        `Job ${this.#data.id} cannot be ${done} from here: the API does not return a job's ` +
+          "inputs, and this client did not submit it. " +
+          "Submit the same request again with piq.jobs.submit().",
+        { jobId: this.#data.id, status: this.#data.status, allowed },
+      );
+    }
+    return structuredClone(request);
+  }
+
   /** One line of text. */
   toString(): string {
     return progressLine(this.#data);
   }
 
   /** Jupyter display: the progress card, or one line when a live display already shows it. */
-  [$display](): MimeBundle {
+  [$display](): MimeBundle | Promise<MimeBundle> {
     if (this.#liveShown && this.terminal) {
       const line = progressLine(this.#data).split("\n")[0];
-      return {
+      return cellOutput({
         "text/plain": line,
         "text/html":
           html`<div style="font-family: system-ui, sans-serif; font-size: 12px; color: #6b7280;">${line}</div>`
             .value,
-      };
+      });
     }
-    return renderJobProgress(this.#data);
+    return cellOutput(renderJobProgress(this.#data));
   }
 }

@@ -21,12 +21,15 @@
 import type { z } from "zod";
 import { JobQuote, QuoteRequest, SubmitRequest } from "../contract/jobs.ts";
 import { ROUTES } from "../contract/routes.ts";
-import { issuesOf } from "../contract/issues.ts";
+import { type Issue, issuesOf } from "../contract/issues.ts";
 import type { ClientContext } from "./_context.ts";
 import type { RequestOptions } from "./_core.ts";
 import { ClientJob, ClientJobList } from "./_schemas.ts";
-import { InvalidRequestError } from "./errors.ts";
+import { InvalidRequestError, NotFoundError } from "./errors.ts";
 import { cancelJobById, Job, type JobCancellationResult } from "./job.ts";
+import { Listing } from "./_pagination.ts";
+import type { Tools } from "./tools.ts";
+import { checkJobRequest } from "../inputs/check.ts";
 import { type Displayable, withDisplay } from "../display/_jupyter.ts";
 import { renderQuote } from "../display/quote.ts";
 import { renderJobHistory } from "../display/history.ts";
@@ -37,8 +40,17 @@ export type Quote = JobQuote & Displayable;
 /** What a job submission takes (`POST /api/v1/jobs`). */
 export type JobRequest = z.input<typeof SubmitRequest>;
 
+/** Options of a quote. */
+export interface QuoteOptions extends RequestOptions {
+  /**
+   * Check the request against the tool's contract (`GET /api/v1/tools/{toolId}`, cached)
+   * before sending it. Default true.
+   */
+  validate?: boolean;
+}
+
 /** Options of a submission. */
-export interface SubmitOptions extends RequestOptions {
+export interface SubmitOptions extends QuoteOptions {
   /** Your own idempotency key (e.g. derived from the inputs); one is generated otherwise. */
   idempotencyKey?: string;
 }
@@ -51,7 +63,7 @@ export interface ListJobsOptions extends RequestOptions {
   status?: string;
   /** Jobs whose name contains this text. */
   q?: string;
-  /** Page size, 1–100 (default 20). */
+  /** Page size, 1–100 (default 20; `take(n)` asks for n when smaller). */
   pageSize?: number;
 }
 
@@ -62,57 +74,33 @@ function checked<S extends z.ZodType>(schema: S, value: unknown, what: string): 
 }
 
 /** The job history: iterate every job (newest first) across pages, or take the first N. */
-export class JobHistory implements AsyncIterable<Job> {
-  readonly #ctx: ClientContext;
-  readonly #options: ListJobsOptions;
+export class JobHistory extends Listing<Job> {
+  readonly #title: string;
 
   /** A listing with filters. */
   constructor(ctx: ClientContext, options: ListJobsOptions) {
-    this.#ctx = ctx;
-    this.#options = options;
-  }
-
-  /** Each page, following `next_cursor`. */
-  async *pages(): AsyncGenerator<Job[]> {
-    let cursor: string | undefined;
-    const seen = new Set<string>();
-    for (;;) {
-      const { data } = await this.#ctx.core.call(ROUTES.listJobs, ClientJobList, {
-        signal: this.#options.signal,
-        timeoutMs: this.#options.timeoutMs,
-        maxRetries: this.#options.maxRetries,
+    super(async (cursor, limit, requestOptions) => {
+      const { data } = await ctx.core.call(ROUTES.listJobs, ClientJobList, {
+        signal: requestOptions.signal,
+        timeoutMs: requestOptions.timeoutMs,
+        maxRetries: requestOptions.maxRetries,
         query: {
-          limit: this.#options.pageSize ?? 20,
+          limit,
           starting_after: cursor,
-          tool: this.#options.tool,
-          status: this.#options.status,
-          q: this.#options.q,
+          tool: options.tool,
+          status: options.status,
+          q: options.q,
         },
       });
-      // A page can overlap the previous one if jobs were created meanwhile: never repeat a job.
-      const fresh = data.data.filter((job) => !seen.has(job.id));
-      fresh.forEach((job) => seen.add(job.id));
-      yield fresh.map((job) => new Job(this.#ctx, job));
-      if (!data.has_more || !data.next_cursor || data.next_cursor === cursor) return;
-      cursor = data.next_cursor;
-    }
-  }
-
-  /** Every job, newest first. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Job> {
-    for await (const page of this.pages()) yield* page;
+      return { ...data, data: data.data.map((job) => new Job(ctx, job)) };
+    }, options);
+    this.#title = options.tool ? `Jobs of ${options.tool}` : "Jobs";
   }
 
   /** The first `count` jobs, as a list that shows as the history table. */
-  async take(count: number): Promise<Job[] & Displayable> {
-    const jobs: Job[] = [];
-    if (count > 0) {
-      for await (const job of this) {
-        jobs.push(job);
-        if (jobs.length >= count) break;
-      }
-    }
-    const title = this.#options.tool ? `Jobs of ${this.#options.tool}` : "Jobs";
+  override async take(count: number): Promise<Job[] & Displayable> {
+    const jobs = await super.take(count);
+    const title = this.#title;
     return withDisplay(jobs, () => renderJobHistory(jobs.map((job) => job.data), { title }));
   }
 }
@@ -120,39 +108,73 @@ export class JobHistory implements AsyncIterable<Job> {
 /** Jobs. */
 export class Jobs {
   readonly #ctx: ClientContext;
+  readonly #tools: Tools;
 
-  /** Over a client context. */
-  constructor(ctx: ClientContext) {
+  /** Over a client context and the tools resource (for contracts). */
+  constructor(ctx: ClientContext, tools: Tools) {
     this.#ctx = ctx;
+    this.#tools = tools;
   }
 
   /**
    * Validate a payload and estimate credits without creating a job
-   * (`POST /api/v1/jobs/quote`). `name` may be present and is ignored.
+   * (`POST /api/v1/jobs/quote`). `name` may be present and is ignored. The request is checked
+   * against the tool's contract first; problems throw {@linkcode InvalidRequestError}.
    */
   async quote(
     request: Omit<JobRequest, "name"> & { name?: string },
-    options: RequestOptions = {},
+    options: QuoteOptions = {},
   ): Promise<Quote> {
     const { name: _name, project_id: _project, max_quoted_credits: _max, ...rest } =
       request as JobRequest;
     const body = checked(QuoteRequest, rest, "The quote request");
-    const { data } = await this.#ctx.core.call(ROUTES.quoteJob, JobQuote, { ...options, body });
+    const { validate, ...requestOptions } = options;
+    if (validate !== false) await this.#preflight(body, "The quote request", requestOptions);
+    const { data } = await this.#ctx.core.call(ROUTES.quoteJob, JobQuote, {
+      ...requestOptions,
+      body,
+    });
     return withDisplay(data, () => renderQuote(data));
   }
 
   /**
-   * Create a job (`POST /api/v1/jobs`). Always sends an `Idempotency-Key` — yours or a
+   * Create a job (`POST /api/v1/jobs`). The request is checked against the tool's contract
+   * first, so a mistake costs nothing. Always sends an `Idempotency-Key` — yours or a
    * generated one that every retry of this call reuses — so a retry never creates a second job.
    */
   async submit(request: JobRequest, options: SubmitOptions = {}): Promise<Job> {
     const body = checked(SubmitRequest, request, "The job request");
+    const { validate, idempotencyKey, ...requestOptions } = options;
+    if (validate !== false) await this.#preflight(body, "The job request", requestOptions);
     const { data } = await this.#ctx.core.call(ROUTES.submitJob, ClientJob, {
-      ...options,
+      ...requestOptions,
       body,
-      idempotencyKey: options.idempotencyKey,
+      idempotencyKey,
     });
-    return new Job(this.#ctx, data, { request });
+    // The submission's answer is a snapshot: the first status poll waits the full interval.
+    this.#ctx.lastPolled.set(data.id, Date.now());
+    return new Job(this.#ctx, data, { request: structuredClone(request) });
+  }
+
+  /** Throw {@linkcode InvalidRequestError} when the request breaks its tool's contract. */
+  async #preflight(
+    body: z.output<typeof QuoteRequest>,
+    what: string,
+    options: RequestOptions,
+  ): Promise<void> {
+    let issues: Issue[];
+    try {
+      const tool = await this.#tools.get(body.tool, options);
+      issues = checkJobRequest(tool, body);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      const known = await this.#tools.list(options).then(
+        (tools) => tools.map((tool) => tool.id).join(", "),
+        () => "(could not list them)",
+      );
+      issues = [{ path: "tool", message: `no tool "${body.tool}"; available tools: ${known}` }];
+    }
+    if (issues.length > 0) throw new InvalidRequestError(what, issues);
   }
 
   /** A job by id, with its current status (`GET /api/v1/jobs/{jobId}/status`). */
@@ -161,15 +183,23 @@ export class Jobs {
       ...options,
       params: { jobId },
     });
+    this.#ctx.lastPolled.set(jobId, Date.now());
     return new Job(this.#ctx, data);
   }
 
-  /** The job history, newest first; `for await` over it or `.take(n)`. */
+  /**
+   * The job history, newest first: `for await` over it, `.pages()`, or `.take(n)` (a table in
+   * a notebook). Filter by `tool` for the per-tool history.
+   */
   list(options: ListJobsOptions = {}): JobHistory {
     return new JobHistory(this.#ctx, options);
   }
 
-  /** Cancel a pending or queued job (`POST /api/v1/jobs/{jobId}/cancel`). */
+  /**
+   * Cancel a pending or queued job (`POST /api/v1/jobs/{jobId}/cancel`). Returns the
+   * documented `job_cancellation` (`refunded`, `job`); a running or finished job answers
+   * {@linkcode ConflictError} with `currentStatus`.
+   */
   async cancel(jobId: string, options: RequestOptions = {}): Promise<JobCancellationResult> {
     return await cancelJobById(this.#ctx, jobId, options);
   }

@@ -30,7 +30,11 @@ export function listOf<T extends z.ZodType>(item: T, id: string) {
 
 /** `limit` (1–100, default 20) and `starting_after`, as query parameters arrive (strings). */
 export const PaginationQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).meta({
+  // Decimal digits only: `Number()` would also take "0x10", "1e1" or " 5 ".
+  limit: z.preprocess(
+    (value) => typeof value === "string" && /^[0-9]{1,6}$/.test(value) ? Number(value) : value,
+    z.number({ error: "limit must be a whole number from 1 to 100" }).int().min(1).max(100),
+  ).default(20).meta({
     description: "Page size, 1 to 100",
     example: 20,
   }),

@@ -196,6 +196,9 @@ export const ROUTES = {
   },
 } as const satisfies Record<string, RouteSpec>;
 
+/** Where the machine-readable contract is served; it needs no API key. */
+export const OPENAPI_PATH = "/api/v1/openapi.json";
+
 /** The error body every route answers with. */
 export const ErrorResponse = ErrorEnvelope;
 

@@ -102,6 +102,12 @@ export const ToolLimits = z.looseObject({
   max_records: z.number().int().positive().optional(),
   max_sequence_length: z.number().int().positive().optional(),
   max_input_bytes: z.number().int().positive().optional(),
+  max_residues: z.number().int().positive().optional().meta({
+    description: "Residues per structure (Cα atoms of its first model)",
+  }),
+  max_alignment_cells: z.number().int().positive().optional().meta({
+    description: "Length of one sequence times the length of the other, per aligned pair",
+  }),
   time_limit_seconds: z.number().positive().optional(),
 }).meta({ id: "ToolLimits" });
 
@@ -122,6 +128,10 @@ export const ToolDetail = z.looseObject({
   output: z.looseObject({
     fields: z.array(OutputField),
     files: z.array(OutputFile),
+    results: z.record(z.string(), z.string()).optional().meta({
+      description: "Keys of a result's `results` object besides `records` (per-residue " +
+        "series, matrices…), each with what it holds",
+    }),
   }),
   limits: ToolLimits,
 }).meta({ id: "Tool" });

@@ -63,3 +63,18 @@ function htmlOf(value: unknown): string {
   if (value === null || value === undefined || value === false) return "";
   return escapeHtml(value);
 }
+
+/**
+ * JavaScript source safe to place inside an inline `<script>`: neither `</script` (which
+ * would end the element) nor `<!--` (which makes a later `<script` change the parser's state)
+ * can appear in the result. Only for code this module controls; data goes through
+ * {@linkcode jsonForScript}.
+ */
+export function scriptSafe(source: string): string {
+  return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/** A CSS colour we accept in a `style` attribute (hex, rgb()/hsl() or a plain name). */
+export function cssColor(value: string, fallback = "#6b7280"): string {
+  return /^(#[0-9a-f]{3,8}|(rgb|hsl)a?\([0-9.,% ]+\)|[a-z]{3,20})$/i.test(value) ? value : fallback;
+}

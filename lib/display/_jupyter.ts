@@ -67,8 +67,50 @@ export function settle(bytes = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * What a `[$display]` method should return for `bundle`.
+ *
+ * The Deno kernel (2.8.2 … 2.9.x) can publish a cell's `execute_result` after the cell's
+ * `idle` status; batch runners (nbconvert, papermill, nbclient) stop listening at `idle`, so
+ * about one result in seven was lost from saved notebooks in our measurements. When this
+ * object is the cell's value (the kernel's `broadcastResult` is on the stack), we publish the
+ * bundle ourselves as `display_data`, give the kernel one macrotask to send it (it then
+ * always precedes `idle`), and leave the `execute_result` empty. Everywhere else the bundle
+ * is returned unchanged.
+ */
+export function cellOutput(bundle: MimeBundle): MimeBundle | Promise<MimeBundle> {
+  if (!inJupyter() || !/\bbroadcastResult\b/.test(new Error().stack ?? "")) return bundle;
+  return publishAsCellOutput(bundle);
+}
+
+/**
+ * {@linkcode cellOutput} for displays that need async work (rasterising a picture, reading a
+ * file): whether the object is the cell's value is decided now, while the kernel's
+ * `broadcastResult` is still on the stack; the bundle is published when `render` resolves.
+ * Big bundles get a longer pause so they leave the kernel before the cell's `idle`.
+ */
+export function cellOutputAsync(render: () => Promise<MimeBundle>): Promise<MimeBundle> {
+  const direct = inJupyter() && /\bbroadcastResult\b/.test(new Error().stack ?? "");
+  return render().then((bundle) => direct ? publishAsCellOutput(bundle) : bundle);
+}
+
+function publishAsCellOutput(bundle: MimeBundle): Promise<MimeBundle> {
+  void sendDisplay(bundle);
+  let bytes = 0;
+  for (const value of Object.values(bundle)) {
+    bytes += typeof value === "string" ? value.length : 0;
+  }
+  // The kernel's iopub queue must drain before the cell's `idle`: give it time in
+  // proportion to the output (a 200 KB picture-bearing output was lost now and then with 0).
+  const pause = Math.min(1000, 50 + bytes / 50_000);
+  return new Promise((resolve) => setTimeout(() => resolve({}), pause));
+}
+
 /** Attach a display method to a plain object without making it enumerable. */
 export function withDisplay<T extends object>(value: T, render: () => MimeBundle): T & Displayable {
-  Object.defineProperty(value, $display, { value: render, enumerable: false });
+  Object.defineProperty(value, $display, {
+    value: () => cellOutput(render()),
+    enumerable: false,
+  });
   return value as T & Displayable;
 }

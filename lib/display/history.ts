@@ -1,88 +1,133 @@
 /**
- * The job history as the web app's jobs page shows it: name, status, duration, tool,
- * credits and creation time, newest first.
+ * The job history as the web app's jobs page shows it — name, status, duration, tool,
+ * credits and creation time, newest first — for all tools or one tool, with counts per state
+ * and the credits spent above it, and each failure's message under its job.
  *
  * @example
  * ```ts
  * import { renderJobHistory } from "./history.ts";
- * const bundle = renderJobHistory([]);
+ * const bundle = renderJobHistory([], { title: "Jobs of protein-properties" });
  * console.log(bundle["text/plain"]);
  * ```
  * @module
  */
-import { html } from "./_html.ts";
+import { cssColor, html } from "./_html.ts";
 import type { MimeBundle } from "./_jupyter.ts";
-import { elapsedSeconds, formatDuration, type ProgressState, statusStyle } from "./progress.ts";
+import {
+  elapsedSeconds,
+  formatCredits,
+  formatDuration,
+  type ProgressState,
+  statusStyle,
+} from "./progress.ts";
+import { summarizeJobs } from "./multi_progress.ts";
 
 /** Options of {@linkcode renderJobHistory}. */
 export interface HistoryOptions {
+  /** Heading. Default "Jobs". */
   title?: string;
+  /** Most rows shown. Default 200. */
+  maxRows?: number;
+  /** The time running durations count to (ms since epoch). Default: now. */
+  now?: number;
 }
 
-function row(job: ProgressState) {
-  return {
-    name: job.name,
-    status: statusStyle(job.status).label,
-    duration: job.completed_at || job.started_at ? formatDuration(elapsedSeconds(job)) : "–",
-    tool: job.tool,
-    credits: job.credits_used ?? 0,
-    created: job.created_at.replace("T", " ").slice(0, 19),
-    id: job.id,
-  };
+/** How long a job ran (or has been running, marked with "…"). */
+export function jobDuration(job: ProgressState, now = Date.now()): string {
+  if (job.execution_time_seconds !== null && job.execution_time_seconds !== undefined) {
+    return formatDuration(job.execution_time_seconds);
+  }
+  if (job.started_at) {
+    const end = job.completed_at ? Date.parse(job.completed_at) : now;
+    const seconds = Math.max(0, (end - Date.parse(job.started_at)) / 1000);
+    return `${formatDuration(seconds)}${job.completed_at ? "" : " …"}`;
+  }
+  if (job.completed_at) return formatDuration(elapsedSeconds(job, now));
+  return "–";
+}
+
+function created(job: ProgressState): string {
+  return job.created_at.replace("T", " ").slice(0, 16);
+}
+
+function headline(jobs: readonly ProgressState[], options: HistoryOptions): string {
+  const summary = summarizeJobs(jobs);
+  const counts = summary.counts.map((entry) => `${entry.count} ${entry.label.toLowerCase()}`);
+  return `${options.title ?? "Jobs"} (${jobs.length})${
+    counts.length ? ` · ${counts.join(", ")}` : ""
+  }${summary.credits ? ` · ${formatCredits(summary.credits)}` : ""}`;
 }
 
 /** The history as text. */
 export function historyText(jobs: readonly ProgressState[], options: HistoryOptions = {}): string {
-  const rows = jobs.map(row);
+  const shown = jobs.slice(0, options.maxRows ?? 200);
   const header = ["Name", "Status", "Duration", "Tool", "Credits", "Created (UTC)", "Id"];
-  const cells = rows.map((
-    r,
-  ) => [r.name, r.status, r.duration, r.tool, String(r.credits), r.created, r.id]);
+  const cells = shown.map((job) => [
+    job.name,
+    statusStyle(job.status).label,
+    jobDuration(job, options.now),
+    job.tool,
+    String(job.credits_used ?? 0),
+    created(job),
+    job.id,
+  ]);
   const widths = header.map((h, i) =>
     Math.min(40, Math.max(h.length, ...cells.map((c) => c[i].length)))
   );
   const fit = (text: string, i: number) =>
     (text.length > widths[i] ? `${text.slice(0, widths[i] - 1)}…` : text).padEnd(widths[i]);
-  return [
-    `${options.title ?? "Jobs"} (${jobs.length})`,
-    header.map(fit).join("  "),
-    ...cells.map((c) => c.map(fit).join("  ")),
-  ].join("\n");
+  const lines = [headline(jobs, options), header.map(fit).join("  ")];
+  shown.forEach((job, index) => {
+    lines.push(cells[index].map(fit).join("  "));
+    if (job.error) lines.push(`    error: ${job.error}`);
+  });
+  if (jobs.length > shown.length) lines.push(`… ${jobs.length - shown.length} more jobs`);
+  return lines.join("\n");
 }
 
-/** The history as HTML. */
+/** The history as inline-styled HTML. */
 export function historyHtml(jobs: readonly ProgressState[], options: HistoryOptions = {}): string {
-  const cell = "padding: 3px 8px; border-bottom: 1px solid #f3f4f6; text-align: left;";
-  const rows = jobs.map((job) => {
-    const r = row(job);
+  const shown = jobs.slice(0, options.maxRows ?? 200);
+  const cell =
+    "padding: 3px 8px; border-bottom: 1px solid #f3f4f6; text-align: left; vertical-align: top;";
+  const right =
+    `${cell} text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;`;
+  const rows = shown.map((job) => {
     const style = statusStyle(job.status);
+    const error = job.error
+      ? html`<div style="color: #b91c1c; font-size: 12px; overflow-wrap: anywhere;">${
+        job.error.length > 200 ? `${job.error.slice(0, 199)}…` : job.error
+      }</div>`
+      : "";
     return html`
       <tr>
-        <td style="${cell}" title="${job.id}">${r.name}</td>
-        <td style="${cell} color: ${style.color}; font-weight: 600;"
-          title="${job.error ?? style.hint}">${style.symbol} ${r.status}</td>
-        <td style="${cell} text-align: right;">${r.duration}</td>
-        <td style="${cell}">${r.tool}</td>
-        <td style="${cell} text-align: right;">${r.credits}</td>
-        <td style="${cell} color: #6b7280;">${r.created}</td>
+        <td style="${cell} max-width: 320px; overflow-wrap: anywhere;"
+          title="${job.id}">${job.name}${error}</td>
+        <td style="${cell} color: ${cssColor(style.color)}; font-weight: 600; white-space: nowrap;"
+          title="${style.hint}">${style.symbol} ${style.label}</td>
+        <td style="${right}">${jobDuration(job, options.now)}</td>
+        <td style="${cell} white-space: nowrap;">${job.tool}</td>
+        <td style="${right}">${job.credits_used ?? 0}</td>
+        <td style="${cell} color: #6b7280; white-space: nowrap;">${created(job)}</td>
       </tr>
     `;
   });
-  const head = ["Name", "Status", "Duration", "Tool", "Credits", "Created (UTC)"].map((h) =>
-    html`<th style="${cell} border-bottom: 1px solid #d1d5db;">${h}</th>`
+  const head = ["Name", "Status", "Duration", "Tool", "Credits", "Created (UTC)"].map((h, i) =>
+    html`<th style="${
+      i === 2 || i === 4 ? right : cell
+    } border-bottom: 1px solid #d1d5db; font-weight: 600;">${h}</th>`
   );
+  const more = jobs.length > shown.length
+    ? html`<div style="color: #6b7280; margin-top: 4px;">… ${
+      jobs.length - shown.length
+    } more jobs not shown.</div>`
+    : "";
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; overflow-x: auto;">
-      <div style="font-weight: 600; margin-bottom: 4px;">${options.title ?? "Jobs"} (${jobs
-        .length})</div>
-      <table style="border-collapse: collapse;">
-        <thead>
-          <tr>${head}</tr>
-        </thead>
-        <tbody>${rows}</tbody>
-      </table>
-    </div>
+      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; overflow-x: auto; text-align: left;"><div style="font-weight: 600; margin-bottom: 4px;">${headline(
+        jobs,
+        options,
+      )}</div><table style="border-collapse: collapse;"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>${more}</div>
   `
     .value;
 }

@@ -17,8 +17,9 @@
  * ```
  * @module
  */
-import { escapeHtml, html, type SafeHtml } from "./_html.ts";
-import { inJupyter, type MimeBundle, newDisplayId, sendDisplay, settle } from "./_jupyter.ts";
+import { cssColor, escapeHtml, html, type SafeHtml } from "./_html.ts";
+import type { MimeBundle } from "./_jupyter.ts";
+import { type LiveOptions, LiveOutput } from "./_live.ts";
 
 /** The job fields a progress display reads (ProteinIQ's job resource has them all). */
 export interface ProgressState {
@@ -35,15 +36,27 @@ export interface ProgressState {
   error?: string | null;
 }
 
+/** Where a status sits in a job's life; drives counts, ordering and the overall bar. */
+export type StatusPhase = "waiting" | "running" | "succeeded" | "failed" | "stopped";
+
 /** How each status looks and reads. */
 export interface StatusStyle {
+  /** The word a person reads ("Processing"). */
   label: string;
   /** What the state means, in the web app's words. */
   hint: string;
+  /** A CSS colour. */
   color: string;
+  /** One character for text output. */
   symbol: string;
+  /** Whether the job has ended. */
   terminal: boolean;
+  /** Where the status sits in a job's life. Default: from `terminal`. */
+  phase?: StatusPhase;
 }
+
+/** Maps a status (any vendor's spelling) to its look. */
+export type StatusStyleFn = (status: string) => StatusStyle;
 
 /** Colour and wording of the eight job states and BUDGET_EXCEEDED. */
 export const STATUS_STYLES: Record<string, StatusStyle> = {
@@ -53,6 +66,7 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
     color: "#6b7280",
     symbol: "…",
     terminal: false,
+    phase: "waiting",
   },
   QUEUED: {
     label: "Queued",
@@ -60,6 +74,7 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
     color: "#64748b",
     symbol: "…",
     terminal: false,
+    phase: "waiting",
   },
   PROCESSING: {
     label: "Processing",
@@ -67,6 +82,7 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
     color: "#2563eb",
     symbol: "▶",
     terminal: false,
+    phase: "running",
   },
   RETRY: {
     label: "Retry",
@@ -74,6 +90,7 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
     color: "#d97706",
     symbol: "↻",
     terminal: false,
+    phase: "running",
   },
   COMPLETED: {
     label: "Completed",
@@ -81,6 +98,7 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
     color: "#16a34a",
     symbol: "✓",
     terminal: true,
+    phase: "succeeded",
   },
   FAILED: {
     label: "Failed",
@@ -88,13 +106,15 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
     color: "#dc2626",
     symbol: "✗",
     terminal: true,
+    phase: "failed",
   },
   CANCELLED: {
     label: "Cancelled",
-    hint: "stopped before it ran",
+    hint: "stopped before it finished",
     color: "#4b5563",
     symbol: "■",
     terminal: true,
+    phase: "stopped",
   },
   TIMEOUT: {
     label: "Timeout",
@@ -102,6 +122,7 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
     color: "#ea580c",
     symbol: "⏱",
     terminal: true,
+    phase: "failed",
   },
   BUDGET_EXCEEDED: {
     label: "Budget exceeded",
@@ -109,18 +130,46 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
     color: "#9333ea",
     symbol: "$",
     terminal: true,
+    phase: "stopped",
   },
 };
 
-/** Style of a status, with a neutral fallback for statuses this module does not know. */
+/** Style of a ProteinIQ status, with a neutral fallback for statuses this module does not know. */
 export function statusStyle(status: string): StatusStyle {
-  return STATUS_STYLES[status.toUpperCase()] ?? {
-    label: status,
+  return STATUS_STYLES[String(status).toUpperCase()] ?? {
+    label: String(status),
     hint: "status not known to this client",
     color: "#6b7280",
     symbol: "?",
     terminal: false,
+    phase: "waiting",
   };
+}
+
+const PIPELINE_STYLES: Record<string, StatusStyle> = {
+  pending: { ...STATUS_STYLES.PENDING, hint: "accepted, waiting to run" },
+  running: { ...STATUS_STYLES.PROCESSING, label: "Running", hint: "the pipeline is running" },
+  completed: { ...STATUS_STYLES.COMPLETED, hint: "the pipeline finished" },
+  failed: { ...STATUS_STYLES.FAILED, hint: "the pipeline failed; see error_message" },
+};
+
+/**
+ * Style of a pipeline vendor's lowercase status (`pending`, `running`, `completed`, `failed`);
+ * anything else falls back to {@linkcode statusStyle}.
+ *
+ * @example
+ * ```ts
+ * import { pipelineStatusStyle } from "./progress.ts";
+ * pipelineStatusStyle("running").label; // "Running"
+ * ```
+ */
+export function pipelineStatusStyle(status: string): StatusStyle {
+  return PIPELINE_STYLES[String(status)] ?? statusStyle(status);
+}
+
+/** The phase of a style (explicit, or derived from `terminal`). */
+export function phaseOf(style: StatusStyle): StatusPhase {
+  return style.phase ?? (style.terminal ? "succeeded" : "running");
 }
 
 /** `1.2 s`, `3 min 05 s`, `2 h 01 min`. */
@@ -133,58 +182,68 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} min`;
 }
 
-/** Seconds since submission (to completion when the job ended). */
-export function elapsedSeconds(state: ProgressState, now = Date.now()): number {
+/** Seconds since submission (to completion when the job ended); NaN when unknown. */
+export function elapsedSeconds(
+  state: { created_at?: string | null; completed_at?: string | null },
+  now = Date.now(),
+): number {
+  if (!state.created_at) return NaN;
   const start = Date.parse(state.created_at);
   const end = state.completed_at ? Date.parse(state.completed_at) : now;
   return Math.max(0, (end - start) / 1000);
 }
 
-function percentOf(state: ProgressState): number {
-  const style = statusStyle(state.status);
-  if (state.status === "COMPLETED") return 100;
-  const value = state.progress ?? 0;
+/** The bar's fill for a state: 100 when completed, the reported progress otherwise. */
+export function percentOf(
+  state: { status: string; progress?: number | null },
+  style: StatusStyle = statusStyle(state.status),
+): number {
+  if (phaseOf(style) === "succeeded") return 100;
+  const value = Number(state.progress ?? 0);
+  if (!Number.isFinite(value)) return 0;
   return style.terminal ? Math.max(0, Math.min(100, value)) : Math.max(0, Math.min(99.9, value));
 }
 
-function credits(value: number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  return `${value} credit${value === 1 ? "" : "s"}`;
+/** `1 credit`, `12 credits`, or nothing when unknown. */
+export function formatCredits(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "";
+  return `${Number(value.toFixed(4))} credit${value === 1 ? "" : "s"}`;
 }
 
 /** A 20-cell text bar. */
 export function textBar(percent: number, width = 20): string {
-  const filled = Math.round((percent / 100) * width);
+  const filled = Math.max(0, Math.min(width, Math.round((percent / 100) * width)));
   return "█".repeat(filled) + "░".repeat(width - filled);
 }
 
-/** One line of text for a job's state. */
+/** One line of text for a job's state (a second line carries the error, if any). */
 export function progressLine(state: ProgressState, now = Date.now()): string {
   const style = statusStyle(state.status);
-  const percent = percentOf(state);
+  const percent = percentOf(state, style);
   const parts = [
     `${style.symbol} ${style.label.padEnd(10)}`,
     `${textBar(percent)} ${String(Math.round(percent)).padStart(3)}%`,
     formatDuration(elapsedSeconds(state, now)),
-    credits(state.credits_used),
+    formatCredits(state.credits_used),
     `${state.id} "${state.name}"`,
-  ].filter(Boolean);
+  ].filter((part) => part && part !== "–");
   const line = parts.join("  ");
   return state.error ? `${line}\n  error: ${state.error}` : line;
 }
 
-/** The bar alone, as inline-styled HTML. */
+/** The bar alone, as inline-styled HTML (stays a bar when a notebook is opened untrusted). */
 export function htmlBar(
   percent: number,
   color: string,
   options: { height?: number } = {},
 ): SafeHtml {
   const height = options.height ?? 10;
+  const width = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
   return html`
     <div
       style="background-color: #e5e7eb; border-radius: 4px; height: ${height}px; width: 100%; overflow: hidden;">
       <div
-        style="background-color: ${color}; height: ${height}px; width: ${percent.toFixed(
+        style="background-color: ${cssColor(color)}; height: ${height}px; width: ${width.toFixed(
           1,
         )}%; border-radius: 4px;"></div>
     </div>
@@ -194,28 +253,33 @@ export function htmlBar(
 /** The HTML card of one job. */
 export function progressHtml(state: ProgressState, now = Date.now()): string {
   const style = statusStyle(state.status);
-  const percent = percentOf(state);
+  const color = cssColor(style.color);
+  const percent = percentOf(state, style);
   const details = [
     `${Math.round(percent)}%`,
-    `elapsed ${formatDuration(elapsedSeconds(state, now))}`,
+    Number.isNaN(elapsedSeconds(state, now))
+      ? ""
+      : `elapsed ${formatDuration(elapsedSeconds(state, now))}`,
     state.execution_time_seconds !== null && state.execution_time_seconds !== undefined
       ? `run ${formatDuration(state.execution_time_seconds)}`
       : "",
-    credits(state.credits_used),
+    formatCredits(state.credits_used),
   ].filter(Boolean).join(" · ");
   const error = state.error
-    ? html`<div style="color: #b91c1c; margin-top: 4px; white-space: pre-wrap;">${state.error}</div>`
+    ? html`
+      <div
+        style="color: #b91c1c; background-color: #fef2f2; border-radius: 4px; padding: 4px 6px; margin-top: 6px; white-space: pre-wrap; overflow-wrap: anywhere;">${state
+          .error}</div>
+    `
     : "";
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; max-width: 560px; border: 1px solid #e5e7eb; border-left: 4px solid ${style
-        .color}; border-radius: 6px; padding: 8px 10px; line-height: 1.4;">
-    <div style="display: flex; justify-content: space-between; gap: 8px;"><span><b>${state
+      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; max-width: 560px; border: 1px solid #e5e7eb; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px; line-height: 1.4; text-align: left;">
+    <div style="display: flex; justify-content: space-between; gap: 8px;"><span style="overflow-wrap: anywhere;"><b>${state
       .name}</b> <span style="color: #6b7280;">${state.tool} · ${state
-      .id}</span></span><span style="color: ${style
-      .color}; font-weight: 600; white-space: nowrap;" title="${style.hint}">${style.symbol} ${style
-      .label}</span></div>
-    <div style="margin: 6px 0 4px 0;">${htmlBar(percent, style.color)}</div>
+      .id}</span></span><span style="color: ${color}; font-weight: 600; white-space: nowrap;" title="${style
+      .hint}">${style.symbol} ${style.label}</span></div>
+    <div style="margin: 6px 0 4px 0;">${htmlBar(percent, color)}</div>
     <div style="color: #4b5563;">${details} <span style="color: #9ca3af;">— ${style
       .hint}</span></div>${error}
     </div>
@@ -228,99 +292,58 @@ export function renderJobProgress(state: ProgressState, now = Date.now()): MimeB
 }
 
 /** Options of {@linkcode LiveProgress}. */
-export interface LiveProgressOptions {
-  /** Minimum time between two updates (the terminal state always shows). Default 100 ms. */
-  minIntervalMs?: number;
-  /** Where text goes outside Jupyter. Default: standard output. */
-  write?: (text: string) => void;
-  /** Force Jupyter (true) or text (false) output. */
-  jupyter?: boolean;
-}
+export type LiveProgressOptions = LiveOptions;
 
 /**
  * A display of one job that updates in place: in Jupyter through a stable display id, in a
- * terminal as one rewritten line (or one line per status change when output is not a TTY).
- * At most one update per `minIntervalMs`; the latest state is never dropped.
+ * terminal as one rewritten line (or one line per status change when output is piped).
+ * At most one update per `minIntervalMs` (default 100 ms, so ≤ 10 a second); the latest state
+ * is never dropped and the terminal state always shows.
+ *
+ * @example
+ * ```ts
+ * import { LiveProgress } from "./progress.ts";
+ * const live = new LiveProgress({ write: (text) => console.log(text.trim()) });
+ * const job = {
+ *   id: "job_1", name: "demo", tool: "protein-properties", status: "PROCESSING", progress: 10,
+ *   created_at: new Date().toISOString(),
+ * };
+ * live.update(job);
+ * await live.finish({ ...job, status: "COMPLETED", progress: 100 });
+ * ```
  */
 export class LiveProgress {
-  readonly displayId: string = newDisplayId();
-  readonly #minIntervalMs: number;
-  readonly #jupyter: boolean;
-  readonly #write: (text: string) => void;
-  readonly #tty: boolean;
-  #shown = false;
-  #lastSentAt = 0;
-  #latest?: ProgressState;
-  #pending?: ReturnType<typeof setTimeout>;
-  #lastStatus?: string;
-  #finished = false;
-  /** Updates actually sent (benchmarks read it). */
-  sent = 0;
+  readonly #output: LiveOutput<ProgressState>;
 
-  /** A live display; nothing shows until the first {@linkcode update}. */
+  /** A live display; nothing shows until the first {@linkcode LiveProgress.update}. */
   constructor(options: LiveProgressOptions = {}) {
-    this.#minIntervalMs = options.minIntervalMs ?? 100;
-    this.#jupyter = options.jupyter ?? inJupyter();
-    const encoder = new TextEncoder();
-    this.#write = options.write ?? ((text) => Deno.stdout.writeSync(encoder.encode(text)));
-    let tty = false;
-    try {
-      tty = !options.write && Deno.stdout.isTerminal();
-    } catch {
-      tty = false;
-    }
-    this.#tty = tty;
+    this.#output = new LiveOutput<ProgressState>({
+      bundle: (state, now) => renderJobProgress(state, now),
+      terminal: (state) => statusStyle(state.status).terminal,
+      line: (state, now) => progressLine(state, now).split("\n")[0],
+      changeKey: (state) => state.status,
+      final: (state, now) => progressLine(state, now),
+    }, options);
+  }
+
+  /** The display id of the output. */
+  get displayId(): string {
+    return this.#output.displayId;
+  }
+
+  /** Updates actually sent. */
+  get sent(): number {
+    return this.#output.sent;
   }
 
   /** Show a new state (throttled). */
   update(state: ProgressState): void {
-    if (this.#finished) return;
-    this.#latest = state;
-    const wait = this.#minIntervalMs - (performance.now() - this.#lastSentAt);
-    if (wait <= 0 || statusStyle(state.status).terminal) {
-      clearTimeout(this.#pending);
-      this.#pending = undefined;
-      this.#flush();
-    } else if (!this.#pending) {
-      this.#pending = setTimeout(() => {
-        this.#pending = undefined;
-        this.#flush();
-      }, wait);
-    }
+    this.#output.update(state);
   }
 
   /** Show the final state, then let the output leave the kernel before returning. */
-  async finish(state: ProgressState): Promise<void> {
-    if (this.#finished) return;
-    clearTimeout(this.#pending);
-    this.#pending = undefined;
-    this.#latest = state;
-    this.#flush();
-    this.#finished = true;
-    if (this.#jupyter) await settle();
-  }
-
-  #flush(): void {
-    const state = this.#latest;
-    if (!state) return;
-    this.#lastSentAt = performance.now();
-    this.sent++;
-    if (this.#jupyter) {
-      void sendDisplay(renderJobProgress(state), {
-        displayId: this.displayId,
-        update: this.#shown,
-      });
-      this.#shown = true;
-      return;
-    }
-    const terminal = statusStyle(state.status).terminal;
-    if (this.#tty) {
-      this.#write(`\r\x1b[2K${progressLine(state).split("\n")[0]}${terminal ? "\n" : ""}`);
-      if (terminal && state.error) this.#write(`  error: ${state.error}\n`);
-    } else if (state.status !== this.#lastStatus) {
-      this.#write(`${progressLine(state)}\n`);
-    }
-    this.#lastStatus = state.status;
+  async finish(state?: ProgressState): Promise<void> {
+    await this.#output.finish(state);
   }
 }
 

@@ -1,7 +1,11 @@
 /**
  * Tables of records: columns from the tool's output fields (as the web app's CSV export
  * builds them), numbers right-aligned and rounded for reading while the data keeps full
- * precision, and a cap on rows so a huge result stays a light output.
+ * precision (shown on hover), long text clipped, and a row and byte budget so a huge result
+ * stays a light output: the first rows, a count of the rest and how to get all of them.
+ *
+ * Plain HTML with inline styles, so it renders the same in untrusted notebooks, nbviewer and
+ * GitHub (JupyterLab's own table CSS right-aligns every cell, hence the explicit alignment).
  *
  * @example
  * ```ts
@@ -13,7 +17,7 @@
  * ```
  * @module
  */
-import { html } from "./_html.ts";
+import { html, raw } from "./_html.ts";
 import type { MimeBundle } from "./_jupyter.ts";
 
 /** A column of a table. */
@@ -23,21 +27,29 @@ export interface Column {
   unit?: string;
   /** Decimal places shown for numbers. */
   digits?: number;
+  /** Shown when hovering the header. */
+  description?: string;
 }
 
 /** Options of {@linkcode renderTable}. */
 export interface TableOptions {
-  /** Columns in order; default: every key of the first record. */
+  /** Columns in order; default: every key of the first records. */
   columns?: Column[];
   /** Most rows rendered; the rest are counted. Default 50. */
   maxRows?: number;
+  /** Most characters of HTML; rows stop before it is reached. Default 250 000. */
+  maxBytes?: number;
+  /** Most characters shown in a text cell (the full text is kept in the data). Default 80. */
+  maxCellChars?: number;
   /** A title above the table. */
   title?: string;
-  /** A sentence after the table, e.g. how to get every row. */
+  /** A sentence after the table, e.g. where the files are. */
   footer?: string;
+  /** How to get every row, shown when rows were left out. */
+  moreHint?: string;
 }
 
-/** Columns inferred from records (union of keys, first-seen order). */
+/** Columns inferred from records (union of keys of the first 100, first-seen order). */
 export function inferColumns(records: readonly Record<string, unknown>[]): Column[] {
   const seen = new Set<string>();
   for (const record of records.slice(0, 100)) {
@@ -58,22 +70,53 @@ export function formatCell(value: unknown, column: Column): string {
       });
     }
     if (Number.isInteger(value)) return value.toLocaleString("en-US");
+    const magnitude = Math.abs(value);
+    if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e9)) {
+      return value.toExponential(3);
+    }
     return value.toLocaleString("en-US", { maximumSignificantDigits: 4 });
   }
-  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "object") {
+    if (Array.isArray(value)) {
+      const preview = value.slice(0, 6).map((item) =>
+        typeof item === "number" ? formatCell(item, { id: "" }) : JSON.stringify(item)
+      ).join(", ");
+      return `[${preview}${value.length > 6 ? `, … ${value.length} items` : ""}]`;
+    }
+    return JSON.stringify(value);
+  }
   return String(value);
 }
 
-function header(column: Column): string {
+/** The header text of a column: label and unit. */
+export function columnHeader(column: Column): string {
   const label = column.label ?? column.id;
   return column.unit ? `${label} (${column.unit})` : label;
 }
 
 function isNumericColumn(records: readonly Record<string, unknown>[], column: Column): boolean {
-  return records.some((record) => typeof record[column.id] === "number");
+  let numbers = 0;
+  for (const record of records) {
+    const value = record[column.id];
+    if (typeof value === "number") numbers++;
+    else if (value !== null && value !== undefined && value !== "") return false;
+  }
+  return numbers > 0;
 }
 
-/** The table as aligned text. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+}
+
+function moreLine(total: number, shown: number, hint?: string): string {
+  const rest = total - shown;
+  return `Showing the first ${shown.toLocaleString("en-US")} of ${
+    total.toLocaleString("en-US")
+  } rows (${rest.toLocaleString("en-US")} more).${hint ? ` ${hint}` : ""}`;
+}
+
+/** The table as aligned text (at most `maxRows` rows). */
 export function tableText(
   records: readonly Record<string, unknown>[],
   options: TableOptions = {},
@@ -84,13 +127,13 @@ export function tableText(
   const cells = shown.map((record) =>
     columns.map((column) => formatCell(record[column.id], column))
   );
-  const headers = columns.map(header);
+  const headers = columns.map(columnHeader);
   const widths = headers.map((h, i) =>
     Math.min(40, Math.max(h.length, ...cells.map((row) => row[i].length)))
   );
   const numeric = columns.map((column) => isNumericColumn(shown, column));
   const fit = (text: string, i: number) => {
-    const clipped = text.length > widths[i] ? `${text.slice(0, widths[i] - 1)}…` : text;
+    const clipped = clip(text, widths[i]);
     return numeric[i] ? clipped.padStart(widths[i]) : clipped.padEnd(widths[i]);
   };
   const lines = [
@@ -100,57 +143,80 @@ export function tableText(
     ...cells.map((row) => row.map(fit).join("  ")),
   ];
   if (records.length > shown.length) {
-    lines.push(`… ${records.length - shown.length} more rows (${records.length} in all)`);
+    lines.push(moreLine(records.length, shown.length, options.moreHint));
   }
   if (options.footer) lines.push(options.footer);
   return lines.join("\n");
 }
 
-/** The table as inline-styled HTML. */
+const FONT = "font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px;";
+const CELL = "padding: 3px 8px; border-bottom: 1px solid #f3f4f6;";
+
+/** The table as inline-styled HTML, within the row and byte budgets. */
 export function tableHtml(
   records: readonly Record<string, unknown>[],
   options: TableOptions = {},
 ): string {
   const columns = options.columns ?? inferColumns(records);
   const maxRows = options.maxRows ?? 50;
-  const shown = records.slice(0, maxRows);
-  const numeric = columns.map((column) => isNumericColumn(shown, column));
-  const cell = "padding: 3px 8px; border-bottom: 1px solid #f3f4f6;";
+  const maxBytes = options.maxBytes ?? 250_000;
+  const maxCell = options.maxCellChars ?? 80;
+  const candidates = records.slice(0, maxRows);
+  const numeric = columns.map((column) => isNumericColumn(candidates, column));
+  const align = numeric.map((isNumber) =>
+    isNumber
+      ? `${CELL} text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;`
+      : `${CELL} text-align: left; white-space: nowrap;`
+  );
   const head = columns.map((column, i) =>
     html`
-      <th
-        style="${cell} border-bottom: 1px solid #d1d5db; text-align: ${numeric[i]
-          ? "right"
-          : "left"}; font-weight: 600;">${header(column)}</th>
-    `
-  );
-  const body = shown.map((record) =>
-    html`<tr>${
+      <th style="${align[i]} border-bottom: 1px solid #d1d5db; font-weight: 600;"
+        ${column.description
+          ? html`
+            title="${column.description}"
+          `
+          : ""}>${columnHeader(column)}</th>
+    `.value
+  ).join("");
+  const rows: string[] = [];
+  let bytes = head.length + 1000;
+  for (const record of candidates) {
+    const row = html`<tr>${
       columns.map((column, i) => {
         const value = record[column.id];
-        const full = typeof value === "number" ? String(value) : "";
+        const text = formatCell(value, column);
+        const shown = clip(text, maxCell);
+        // Full precision (or the full text, up to a point) on hover; the data keeps all of it.
+        const full = typeof value === "number" && String(value) !== shown
+          ? String(value)
+          : shown !== text
+          ? clip(text, 1000)
+          : "";
         return html`
-          <td style="${cell} text-align: ${numeric[i] ? "right" : "left"}; ${numeric[i]
-            ? "font-variant-numeric: tabular-nums;"
-            : ""}" ${full
+          <td style="${align[i]}" ${full
             ? html`
               title="${full}"
             `
-            : ""}>${formatCell(value, column)}</td>
+            : ""}>${shown}</td>
         `;
       })
-    }</tr>`
-  );
-  const more = records.length > shown.length
-    ? html`<div style="color: #6b7280; margin-top: 4px;">Showing ${shown.length} of ${records.length} rows.</div>`
+    }</tr>`.value;
+    if (bytes + row.length > maxBytes && rows.length > 0) break;
+    bytes += row.length;
+    rows.push(row);
+  }
+  const more = records.length > rows.length
+    ? html`<div style="color: #6b7280; margin-top: 4px;">${
+      moreLine(records.length, rows.length, options.moreHint)
+    }</div>`
     : "";
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; overflow-x: auto;">${options
-          .title
+      style="${FONT} overflow-x: auto; text-align: left;">${options.title
         ? html`<div style="font-weight: 600; margin-bottom: 4px;">${options.title}</div>`
-        : ""}<table style="border-collapse: collapse;"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}${options
-          .footer
+        : ""}<table style="border-collapse: collapse;"><thead><tr>${raw(
+          head,
+        )}</tr></thead><tbody>${raw(rows.join(""))}</tbody></table>${more}${options.footer
         ? html`<div style="color: #6b7280; margin-top: 4px;">${options.footer}</div>`
         : ""}</div>
   `.value;
@@ -161,5 +227,8 @@ export function renderTable(
   records: readonly Record<string, unknown>[],
   options: TableOptions = {},
 ): MimeBundle {
-  return { "text/plain": tableText(records, options), "text/html": tableHtml(records, options) };
+  return {
+    "text/plain": tableText(records, { ...options, maxRows: Math.min(options.maxRows ?? 50, 30) }),
+    "text/html": tableHtml(records, options),
+  };
 }

@@ -4,34 +4,21 @@
  * @module
  */
 import { Hono } from "hono";
-import { Buffer } from "node:buffer";
 import { routePath, ROUTES } from "../contract/routes.ts";
-import { FileUploadJson } from "../contract/files.ts";
 import type { Account } from "../contract/account.ts";
 import type { SandboxContext } from "./_context.ts";
 import { ApiFailure } from "./_failure.ts";
-import {
-  honoPath,
-  mount,
-  parseOrFail,
-  readJson,
-  reply,
-  type SandboxEnv,
-  tooLarge,
-} from "./_http.ts";
-import { cancelJob, quoteJob, submitJob } from "./_submissions.ts";
-import { countJobs, listJobs, requireJob, toJobResource } from "./_jobs.ts";
+import { allowedMethods, honoPath, mount, reply, type SandboxEnv } from "./_http.ts";
+import { readUpload } from "./_uploads.ts";
+import { cancelJob, quoteJob, startOfUtcDay, submitJob } from "./_submissions.ts";
+import { countJobs, countJobsSince, listJobs, requireJob, toJobResource } from "./_jobs.ts";
 import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
 import { createFile, deleteFile, getFile, listFiles } from "./_files.ts";
 import { streamJobEvents } from "./_events.ts";
 import { openApiDocument } from "./_openapi.ts";
 import { findTool, TOOLS } from "./tools/mod.ts";
-import { newId } from "./_util.ts";
-
-const ROUTE_PATTERNS = Object.values(ROUTES).map((spec) => ({
-  method: spec.method.toUpperCase(),
-  pattern: new RegExp(`^${spec.path.replace(/\{\w+\}/g, "[^/]+")}/?$`),
-}));
+import { newId, sha256Hex } from "./_util.ts";
+import { fingerprint, idempotencyKeyOf, once } from "./_idempotency.ts";
 
 /** Build the app over a sandbox context. */
 export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
@@ -56,11 +43,11 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    const allowed = ROUTE_PATTERNS.filter((route) => route.pattern.test(path)).map((r) => r.method);
+    const allowed = allowedMethods(path);
     const failure = allowed.length > 0
       ? new ApiFailure("method_not_allowed", `${c.req.method} is not supported on ${path}`, {
-        details: { allowed_methods: [...new Set(allowed)] },
-        headers: { Allow: [...new Set(allowed)].join(", ") },
+        details: { allowed_methods: allowed },
+        headers: { Allow: allowed.join(", ") },
       })
       : new ApiFailure("not_found", `No route ${c.req.method} ${path}`);
     return c.json(failure.toBody(), failure.status as 404, failure.headers);
@@ -84,6 +71,10 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
         concurrent_jobs: {
           max: caller.workspace.maxConcurrentJobs,
           remaining: Math.max(0, caller.workspace.maxConcurrentJobs - running),
+        },
+        daily_jobs: {
+          used: countJobsSince(ctx.db, caller.workspace.id, startOfUtcDay()),
+          max: caller.workspace.dailyJobLimit,
         },
         public_api_rate_limit: {
           limit: caller.workspace.rateLimit,
@@ -132,7 +123,11 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
   mount(app, ctx, ROUTES.getTool, ({ c, params }) => {
     const tool = findTool(params.toolId);
     if (!tool) throw new ApiFailure("not_found", `No tool "${params.toolId}"`);
-    return reply(c, ROUTES.getTool, { object: "tool", ...tool.definition });
+    const limit = ctx.settings.toolTimeLimits[tool.definition.id];
+    const limits = limit === undefined
+      ? tool.definition.limits
+      : { ...tool.definition.limits, time_limit_seconds: limit };
+    return reply(c, ROUTES.getTool, { object: "tool", ...tool.definition, limits });
   });
 
   mount(app, ctx, ROUTES.quoteJob, ({ c, caller, body }) => {
@@ -140,13 +135,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
   });
 
   mount(app, ctx, ROUTES.submitJob, ({ c, caller, body }) => {
-    const key = c.req.header("idempotency-key") ?? c.req.header("x-idempotency-key");
-    if (key !== undefined && (key.length === 0 || key.length > 255)) {
-      throw new ApiFailure("validation_error", "Idempotency-Key must be 1 to 255 characters", {
-        details: { issues: [{ path: "header.Idempotency-Key", message: "1 to 255 characters" }] },
-      });
-    }
-    const outcome = submitJob(ctx, caller, body, key);
+    const outcome = submitJob(ctx, caller, body, idempotencyKeyOf(c));
     const headers: Record<string, string> = {
       Location: routePath(ROUTES.jobStatus, { jobId: outcome.body.id }),
     };
@@ -162,6 +151,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
   });
 
   mount(app, ctx, ROUTES.jobStatus, ({ c, caller, params }) => {
+    ctx.limiter.pace(caller.keyId, params.jobId, "status", ctx.settings.perJobPollMs);
     return reply(
       c,
       ROUTES.jobStatus,
@@ -170,14 +160,25 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
   });
 
   mount(app, ctx, ROUTES.cancelJob, ({ c, caller, params }) => {
-    return reply(c, ROUTES.cancelJob, cancelJob(ctx, caller, params.jobId));
+    const outcome = cancelJob(ctx, caller, params.jobId, idempotencyKeyOf(c));
+    return reply(
+      c,
+      ROUTES.cancelJob,
+      outcome.body,
+      outcome.replayed ? { "Idempotent-Replayed": "true" } : {},
+    );
   });
 
   mount(app, ctx, ROUTES.jobEvents, ({ c, caller, params }) => {
-    return streamJobEvents(c, ctx, caller.workspace.id, params.jobId);
+    const cutAfterEvents = ctx.faults.eventCutAfter();
+    return streamJobEvents(c, ctx, caller.workspace.id, params.jobId, {
+      cutAfterEvents,
+      onCut: () => ctx.faults.noteCutStream(),
+    });
   });
 
   mount(app, ctx, ROUTES.getResult, ({ c, caller, params }) => {
+    ctx.limiter.pace(caller.keyId, params.jobId, "results", ctx.settings.perJobPollMs);
     const origin = new URL(c.req.url).origin;
     return reply(c, ROUTES.getResult, getResult(ctx, caller.workspace.id, params.jobId, origin));
   });
@@ -190,14 +191,31 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
   });
 
   mount(app, ctx, ROUTES.uploadFile, async ({ c, caller }) => {
+    const key = idempotencyKeyOf(c);
     const upload = await readUpload(c, ctx.settings.maxUploadBytes);
-    const file = createFile(ctx.db, {
+    const scope = {
       workspaceId: caller.workspace.id,
-      uploaderKeyId: caller.keyId,
-      ...upload,
-    });
-    return reply(c, ROUTES.uploadFile, file, {
-      Location: routePath(ROUTES.getFile, { fileId: file.id }),
+      key,
+      operation: "upload_file" as const,
+      hash: fingerprint({
+        name: upload.originalName,
+        mime_type: upload.mimeType,
+        description: upload.description ?? null,
+        tags: upload.tags ?? [],
+        sha256: sha256Hex(upload.data),
+      }),
+    };
+    const outcome = once(ctx.db, scope, () => ({
+      status: 201,
+      body: createFile(ctx.db, {
+        workspaceId: caller.workspace.id,
+        uploaderKeyId: caller.keyId,
+        ...upload,
+      }),
+    }));
+    return reply(c, ROUTES.uploadFile, outcome.body, {
+      Location: routePath(ROUTES.getFile, { fileId: outcome.body.id }),
+      ...(outcome.replayed ? { "Idempotent-Replayed": "true" } : {}),
     });
   });
 
@@ -212,9 +230,12 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
 
   app.get(`${DOWNLOAD_PREFIX}*`, (c) => {
     const url = new URL(c.req.url);
-    const key = url.pathname.slice(DOWNLOAD_PREFIX.length).split("/").map(decodeURIComponent).join(
-      "/",
-    );
+    let key: string;
+    try {
+      key = url.pathname.slice(DOWNLOAD_PREFIX.length).split("/").map(decodeURIComponent).join("/");
+    } catch {
+      throw new ApiFailure("not_found", "No file at this download URL");
+    }
     const blob = verifyDownload(ctx, key, url.searchParams);
     const name = key.split("/").pop() ?? "download";
     const headers: Record<string, string> = {
@@ -245,87 +266,6 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
   });
 
   return app;
-}
-
-/** Read a multipart or JSON upload. */
-async function readUpload(
-  c: import("hono").Context<SandboxEnv>,
-  maxBytes: number,
-): Promise<
-  {
-    originalName: string;
-    mimeType: string;
-    data: Uint8Array;
-    description?: string;
-    tags?: string[];
-  }
-> {
-  const type = c.req.header("content-type") ?? "";
-  if (Number(c.req.header("content-length") ?? 0) > maxBytes * 1.1 + 65536) {
-    throw tooLarge(maxBytes);
-  }
-  if (/^multipart\/form-data/i.test(type)) {
-    let form: FormData;
-    try {
-      form = await c.req.formData();
-    } catch {
-      throw new ApiFailure("validation_error", "The multipart body could not be read", {
-        details: { issues: [{ path: "file", message: "malformed multipart body" }] },
-      });
-    }
-    const file = form.get("file");
-    if (!(file instanceof File)) {
-      throw new ApiFailure("validation_error", "Send the file in a multipart part named 'file'", {
-        details: { issues: [{ path: "file", message: "missing" }] },
-      });
-    }
-    if (file.size > maxBytes) throw tooLarge(maxBytes);
-    const name = String(form.get("filename") ?? file.name ?? "");
-    if (!name) {
-      throw new ApiFailure("validation_error", "The file needs a name (with an extension)", {
-        details: { issues: [{ path: "filename", message: "missing" }] },
-      });
-    }
-    const tags = form.getAll("tags").map(String).filter(Boolean);
-    return {
-      originalName: name,
-      mimeType: String(form.get("mime_type") ?? (file.type || "application/octet-stream")),
-      data: new Uint8Array(await file.arrayBuffer()),
-      description: form.get("description")?.toString(),
-      tags,
-    };
-  }
-  if (/^application\/json/i.test(type)) {
-    // base64 inflates by 4/3; allow for it before decoding.
-    const body = parseOrFail(
-      FileUploadJson,
-      await readJson(c, Math.ceil(maxBytes * 1.4) + 4096),
-      "body",
-    );
-    let data: Uint8Array;
-    if (body.content_base64 !== undefined) {
-      if (!/^[A-Za-z0-9+/=\s]*$/.test(body.content_base64)) {
-        throw new ApiFailure("validation_error", "content_base64 is not valid base64", {
-          details: { issues: [{ path: "content_base64", message: "not base64" }] },
-        });
-      }
-      data = new Uint8Array(Buffer.from(body.content_base64.replace(/\s/g, ""), "base64"));
-    } else {
-      data = new TextEncoder().encode(body.content ?? "");
-    }
-    if (data.byteLength > maxBytes) throw tooLarge(maxBytes);
-    return {
-      originalName: body.filename,
-      mimeType: body.mime_type ?? "application/octet-stream",
-      data,
-      description: body.description,
-      tags: body.tags,
-    };
-  }
-  throw new ApiFailure(
-    "unsupported_media_type",
-    "Upload with 'multipart/form-data' (a part named 'file') or 'application/json'",
-  );
 }
 
 function internalFailure(error: unknown, requestId: string | undefined): ApiFailure {

@@ -4,6 +4,8 @@
  * @module
  */
 import type { Database } from "./_db.ts";
+import type { RequestLimiter } from "./_limits.ts";
+import type { FaultInjector } from "./_faults.ts";
 
 /** How long the sandbox lets each stage of a job take, so progress is visible. */
 export interface Pace {
@@ -36,6 +38,14 @@ export interface SandboxSettings {
   maxUploadBytes: number;
   /** Default tool time limit when the tool does not set one. */
   defaultTimeLimitSeconds: number;
+  /**
+   * Length of one billing minute of minute-billed tools, in real milliseconds (default
+   * 60 000). Tests shorten it (e.g. 200) so per-minute billing and budget caps play out in
+   * moments; `billable_runtime_seconds` is reported in these sandbox minutes × 60.
+   */
+  billingMinuteMs: number;
+  /** Per-tool time limits (seconds) that replace the tools' own, e.g. `{ "workload-simulator": 1 }`. */
+  toolTimeLimits: Record<string, number>;
 }
 
 /** Signals "job X changed" to event streams in this process. */
@@ -65,4 +75,8 @@ export interface SandboxContext {
   wakeRunner(): void;
   /** Aborted when the sandbox closes, so long-lived streams end. */
   closing: AbortSignal;
+  /** Rate-limit and per-job pace counters. */
+  limiter: RequestLimiter;
+  /** The fault-injection switch. */
+  faults: FaultInjector;
 }

@@ -10,7 +10,7 @@ import { TERMINAL_STATUSES } from "../contract/jobs.ts";
 import type { JobStatus } from "../contract/jobs.ts";
 import type { SandboxContext } from "./_context.ts";
 import type { SandboxEnv } from "./_http.ts";
-import { jobEventsAfter, requireJob } from "./_jobs.ts";
+import { findJob, jobEventsAfter, requireJob } from "./_jobs.ts";
 
 /** Tells clients how long to wait before reconnecting. */
 export const RECONNECT_MS = 1000;
@@ -24,14 +24,18 @@ export function streamJobEvents(
   ctx: SandboxContext,
   workspaceId: string,
   jobId: string,
-  options: { cutAfterEvents?: number } = {},
+  options: { cutAfterEvents?: number; onCut?: () => void } = {},
 ): Response {
-  requireJob(ctx.db, workspaceId, jobId);
+  const job = requireJob(ctx.db, workspaceId, jobId);
   const header = c.req.header("last-event-id") ?? c.req.query("last_event_id");
-  let after = header && /^\d+$/.test(header) ? Number(header) : 0;
-  c.header("Cache-Control", "private, no-cache, no-transform");
-  return streamSSE(c, async (stream) => {
-    let wake: () => void = () => {};
+  // An id this job never had (garbage, or from the future) cannot skip events it will have.
+  let after = header && /^\d{1,15}$/.test(header) ? Math.min(Number(header), job.eventSeq) : 0;
+  const response = streamSSE(c, async (stream) => {
+    // A change between reading the log and starting to wait must not be missed.
+    let changed = false;
+    let wake: () => void = () => {
+      changed = true;
+    };
     const unsubscribe = ctx.changes.subscribe(jobId, () => wake());
     stream.onAbort(() => wake());
     const onClosing = () => wake();
@@ -42,19 +46,33 @@ export function streamJobEvents(
       await stream.write(`retry: ${RECONNECT_MS}\n\n`);
       while (!stream.aborted && !ctx.closing.aborted) {
         let terminal = false;
-        for (const event of jobEventsAfter(ctx.db, jobId, after)) {
+        // Read the status before the log: a terminal status seen here guarantees its event is
+        // in the log (both commit together), even when another process runs the job.
+        const over = isOver(ctx, jobId);
+        const events = jobEventsAfter(ctx.db, jobId, after);
+        // Resumed after the terminal event: nothing more will ever come.
+        if (events.length === 0 && over) return;
+        for (const event of events) {
           await stream.writeSSE({ id: String(event.seq), data: event.data });
           after = event.seq;
           sent++;
           lastWrite = Date.now();
           const status = (JSON.parse(event.data) as { status: JobStatus }).status;
           if (TERMINAL_STATUSES.has(status)) terminal = true;
-          if (options.cutAfterEvents !== undefined && sent >= options.cutAfterEvents) return;
+          if (terminal) return;
+          if (options.cutAfterEvents !== undefined && sent >= options.cutAfterEvents) {
+            options.onCut?.();
+            return;
+          }
         }
         if (terminal) return;
         if (Date.now() - lastWrite >= KEEPALIVE_MS) {
           await stream.write(": keep-alive\n\n");
           lastWrite = Date.now();
+        }
+        if (changed) {
+          changed = false;
+          continue;
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, POLL_MS);
@@ -63,10 +81,23 @@ export function streamJobEvents(
             resolve();
           };
         });
+        changed = false;
+        wake = () => {
+          changed = true;
+        };
       }
     } finally {
       unsubscribe();
       ctx.closing.removeEventListener("abort", onClosing);
     }
   });
+  // streamSSE sets a bare `no-cache`; the documented value is stricter.
+  response.headers.set("Cache-Control", "private, no-cache, no-transform");
+  return response;
+}
+
+/** Whether a job is terminal (or gone), so its stream has nothing more to say. */
+function isOver(ctx: SandboxContext, jobId: string): boolean {
+  const job = findJob(ctx.db, jobId);
+  return !job || TERMINAL_STATUSES.has(job.status);
 }

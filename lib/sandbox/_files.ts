@@ -66,6 +66,29 @@ const FORMATS: Record<string, string> = {
   txt: "TXT",
 };
 
+const MIME_TYPES: Record<string, string> = {
+  FASTA: "text/x-fasta",
+  FASTQ: "text/x-fastq",
+  PDB: "chemical/x-pdb",
+  CIF: "chemical/x-cif",
+  SDF: "chemical/x-mdl-sdfile",
+  MOL2: "chemical/x-mol2",
+  SMILES: "chemical/x-daylight-smiles",
+  GENBANK: "text/x-genbank",
+  CSV: "text/csv",
+  TSV: "text/tab-separated-values",
+  JSON: "application/json",
+  TXT: "text/plain",
+};
+
+/** Formats whose files are text; an upload named as one of them must be UTF-8 text. */
+export const TEXT_FORMATS: ReadonlySet<string> = new Set(Object.keys(MIME_TYPES));
+
+/** The usual MIME type of a format (`PDB` → `chemical/x-pdb`). */
+export function mimeOfFormat(format: string): string | undefined {
+  return MIME_TYPES[format];
+}
+
 /** The file format implied by a file name's extension (uppercase, as the Files API lists it). */
 export function formatOfName(name: string): string | null {
   const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
@@ -73,13 +96,16 @@ export function formatOfName(name: string): string | null {
 }
 
 /**
- * Make an uploaded name safe to store and show: no directories, no control characters,
- * no leading dots, at most 255 bytes.
+ * Make an uploaded name safe to store and show: no directories (`/` or `\\`), no control or
+ * bidirectional-override characters, no leading dots, at most 200 characters.
  */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // deno-lint-ignore no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").replace(/^\.+/, "").trim();
+  const cleaned = base
+    // deno-lint-ignore no-control-regex
+    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, "")
+    .replace(/^[.\s]+/, "")
+    .trim();
   const limited = cleaned.length > 200 ? cleaned.slice(cleaned.length - 200) : cleaned;
   return limited || "upload";
 }

@@ -5,7 +5,7 @@
  */
 import type { Context, Hono } from "hono";
 import type { z } from "zod";
-import type { RouteSpec } from "../contract/routes.ts";
+import { type RouteName, ROUTES, type RouteSpec } from "../contract/routes.ts";
 import type { SandboxContext } from "./_context.ts";
 import { ApiFailure } from "./_failure.ts";
 import { issuesOf } from "../contract/issues.ts";
@@ -24,6 +24,27 @@ export interface RouteRequest<S extends RouteSpec> {
   params: Infer<S["params"]>;
   query: Infer<S["query"]>;
   body: Infer<S["body"]>;
+}
+
+const ROUTE_PATTERNS = (Object.entries(ROUTES) as [RouteName, RouteSpec][]).map(
+  ([name, spec]) => ({
+    name,
+    method: spec.method.toUpperCase(),
+    pattern: new RegExp(`^${spec.path.replace(/\{\w+\}/g, "[^/]+")}/?$`),
+  }),
+);
+
+/** The route a request addresses, if any (HEAD counts as GET). */
+export function routeOf(method: string, pathname: string): RouteName | undefined {
+  const wanted = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
+  return ROUTE_PATTERNS.find((r) => r.method === wanted && r.pattern.test(pathname))?.name;
+}
+
+/** Methods some route accepts on this path (for `405 method_not_allowed`). */
+export function allowedMethods(pathname: string): string[] {
+  return [
+    ...new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(pathname)).map((r) => r.method)),
+  ];
 }
 
 /** Convert `{jobId}` path templates to hono's `:jobId`. */
@@ -59,11 +80,13 @@ export async function readJson(c: Context<SandboxEnv>, maxBytes: number): Promis
       "Send the body as JSON with 'Content-Type: application/json'",
     );
   }
-  const declared = Number(c.req.header("content-length") ?? NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const raw = new Uint8Array(await c.req.arrayBuffer());
-  if (raw.byteLength > maxBytes) throw tooLarge(maxBytes);
-  const text = new TextDecoder().decode(raw);
+  const raw = await readBody(c.req.raw, maxBytes);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+  } catch {
+    throw new ApiFailure("invalid_json", "The request body is not valid UTF-8 text");
+  }
   if (text.trim() === "") {
     throw new ApiFailure("invalid_json", "The request body is empty; send a JSON object");
   }
@@ -75,6 +98,48 @@ export async function readJson(c: Context<SandboxEnv>, maxBytes: number): Promis
       `The request body is not valid JSON: ${(error as Error).message}`,
     );
   }
+}
+
+/**
+ * Read a request body, refusing it with `413` as soon as it passes `maxBytes` — before the
+ * rest arrives, whether or not the client declared a `Content-Length`.
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) {
+    await request.body?.cancel().catch(() => {});
+    throw tooLarge(maxBytes);
+  }
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof ApiFailure) throw error;
+    throw new ApiFailure("validation_error", "The request body could not be read completely", {
+      details: { issues: [{ path: "(body)", message: "connection closed mid-body" }] },
+    });
+  } finally {
+    reader.releaseLock();
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }
 
 /** The `413 payload_too_large` failure. */
@@ -96,6 +161,8 @@ export function mount<S extends RouteSpec>(
 ): void {
   app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
     const { key, workspace } = authenticate(ctx.db, c.req.header("authorization"));
+    const rate = ctx.limiter.take(key.id, workspace.rateLimit, workspace.rateWindowSeconds);
+    for (const [name, value] of Object.entries(rate)) c.header(name, value);
     if (spec.scope && !key.scopes.includes(spec.scope)) {
       throw new ApiFailure("forbidden", `This API key lacks the "${spec.scope}" scope`, {
         details: { required_scope: spec.scope },

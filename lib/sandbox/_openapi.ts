@@ -49,6 +49,47 @@ function requestBody(name: string, spec: RouteSpec) {
     : undefined;
 }
 
+/** Operations that honour idempotency keys (submission as documented; uploads and cancels too). */
+const IDEMPOTENT = new Set(["submitJob", "uploadFile", "cancelJob"]);
+
+const IdempotencyHeaders = z.object({
+  "idempotency-key": z.string().min(1).max(255).optional().meta({
+    description: "Makes retries safe: the same key and body replay the stored response " +
+      "(Idempotent-Replayed: true); another body under the key is 409 conflict. Scoped to " +
+      "the workspace. X-Idempotency-Key also works.",
+  }),
+});
+
+const EventHeaders = z.object({
+  "last-event-id": z.string().max(20).optional().meta({
+    description: "Resume after this event id (each event's id is its position in the job's log)",
+  }),
+});
+
+const RETRY_AFTER = {
+  "Retry-After": {
+    description: "Seconds to wait before retrying",
+    schema: { type: "integer" as const },
+  },
+};
+
+const RATE_HEADERS = {
+  "X-RateLimit-Limit": {
+    description: "Requests allowed per window for this API key",
+    schema: { type: "integer" as const },
+  },
+  "X-RateLimit-Remaining": {
+    description: "Requests left in the current window",
+    schema: { type: "integer" as const },
+  },
+  "X-RateLimit-Reset": {
+    description: "ISO-8601 timestamp when the window resets",
+    schema: { type: "string" as const },
+  },
+};
+
+const RATE_LIMITED_HEADERS = { ...RETRY_AFTER, ...RATE_HEADERS };
+
 let cached: unknown;
 
 /** The OpenAPI 3.1 document. */
@@ -63,7 +104,11 @@ export function openApiDocument(): unknown {
   for (const [name, spec] of Object.entries(ROUTES) as [string, RouteSpec][]) {
     const responses: Record<
       number,
-      { description: string; content?: Record<string, { schema: z.ZodType }> }
+      {
+        description: string;
+        content?: Record<string, { schema: z.ZodType }>;
+        headers?: Record<string, { description: string; schema: { type: "string" | "integer" } }>;
+      }
     > = {
       [spec.status]: {
         description: STATUS_TEXT[spec.status],
@@ -75,12 +120,19 @@ export function openApiDocument(): unknown {
       },
     };
     for (const status of new Set([...spec.errors, 400, 405])) {
-      if (status === 400 && !spec.body && !spec.query && !spec.params) continue;
+      if (
+        status === 400 && !spec.errors.includes(400) && !spec.body && !spec.query && !spec.params
+      ) {
+        continue;
+      }
       responses[status] = {
         description: STATUS_TEXT[status] ?? "error",
         content: { "application/json": { schema: ErrorResponse } },
+        ...(status === 429 ? { headers: RATE_LIMITED_HEADERS } : {}),
+        ...(status === 409 && name === "getResult" ? { headers: RETRY_AFTER } : {}),
       };
     }
+    if (spec.scope) responses[spec.status].headers = RATE_HEADERS;
     registry.registerPath({
       operationId: name,
       method: spec.method,
@@ -91,16 +143,8 @@ export function openApiDocument(): unknown {
         params: spec.params,
         query: spec.query,
         body: requestBody(name, spec),
-        ...(name === "submitJob"
-          ? {
-            headers: z.object({
-              "idempotency-key": z.string().max(255).optional().meta({
-                description:
-                  "Makes retries safe; scoped to the workspace (X-Idempotency-Key also works)",
-              }),
-            }),
-          }
-          : {}),
+        ...(IDEMPOTENT.has(name) ? { headers: IdempotencyHeaders } : {}),
+        ...(name === "jobEvents" ? { headers: EventHeaders } : {}),
       },
       responses,
     });

@@ -15,9 +15,10 @@ export interface Price {
 }
 
 /**
- * Price a request of `units` billing units (sequences, residues…).
- * A minute-billed job reserves its cap (`max_reserved_credits`) or the tool's initial
- * reservation, whichever the caller allows.
+ * Price a request of `units` billing units (sequences, residues…; for a minute-billed tool,
+ * the minutes it expects to run). A minute-billed job reserves its cap
+ * (`max_reserved_credits`) when the caller sets one, else the tool's initial reservation; it
+ * is estimated at its expected minutes × the rate.
  */
 export function priceRequest(
   tool: SandboxTool,
@@ -32,7 +33,8 @@ export function priceRequest(
     const rate = model.rate_credits_per_minute ?? 1;
     const initial = model.initial_reservation_credits ?? rate;
     const reserved = options.maxReservedCredits ?? initial;
-    return { estimated: initial, billable: reserved, mode: "per_minute", ratePerMinute: rate };
+    const estimated = Math.max(1, Math.ceil(units)) * rate;
+    return { estimated, billable: reserved, mode: "per_minute", ratePerMinute: rate };
   }
   const base = model.base_credits ?? 0;
   const perUnit = model.type === "fixed" ? 0 : model.per_unit_credits ?? 0;

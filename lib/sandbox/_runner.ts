@@ -11,10 +11,12 @@
 import type { SandboxContext } from "./_context.ts";
 import { findJob, type JobRecord, jobsInStatus, updateJob } from "./_jobs.ts";
 import { storeResult } from "./_results.ts";
-import { book } from "./_credits.ts";
+import { book, heldCredits, refundJob } from "./_credits.ts";
 import { ToolRunError, type WorkerPool } from "./_worker_pool.ts";
 import { findTool } from "./tools/mod.ts";
+import type { ToolOutput } from "./tools/_types.ts";
 import { text } from "./_db.ts";
+import { MinuteMeter } from "./_metering.ts";
 import { nowIso, randomToken } from "./_util.ts";
 
 const LEASE_KEY = "runner_lease";
@@ -180,7 +182,7 @@ export class Runner {
 
   async #execute(job: JobRecord): Promise<void> {
     const tool = findTool(job.tool);
-    const { pace, defaultTimeLimitSeconds } = this.#ctx.settings;
+    const { pace, defaultTimeLimitSeconds, toolTimeLimits } = this.#ctx.settings;
     const startedAt = Date.now();
     let toolFraction = 0;
     let shown = job.progress;
@@ -199,17 +201,47 @@ export class Runner {
       this.#set(job.id, { progress });
     };
     const ticker = setInterval(publish, PROGRESS_INTERVAL_MS / 2);
+    const stop = new AbortController();
+    const meter = job.billing?.mode === "per_minute"
+      ? new MinuteMeter(this.#ctx, job, () => this.#owns(job.id), () => stop.abort())
+      : undefined;
     try {
       if (!tool) throw new ToolRunError("failed", `tool ${job.tool} is no longer available`);
-      const output = await this.#pool.run(
-        { toolId: job.tool, inputs: job.resolvedInputs, settings: job.settings },
-        {
-          timeoutMs: (tool.definition.limits.time_limit_seconds ?? defaultTimeLimitSeconds) * 1000,
-          onProgress: (fraction) => {
-            toolFraction = fraction;
+      const limitSeconds = toolTimeLimits[job.tool] ?? tool.definition.limits.time_limit_seconds ??
+        defaultTimeLimitSeconds;
+      let output: ToolOutput;
+      try {
+        output = await this.#pool.run(
+          {
+            toolId: job.tool,
+            inputs: job.resolvedInputs,
+            settings: job.settings,
+            attempt: job.attempts,
           },
-        },
-      );
+          {
+            timeoutMs: limitSeconds * 1000,
+            signal: stop.signal,
+            // Billing minutes start when the tool does, not when its worker is spawned.
+            onStart: () => meter?.start(),
+            onProgress: (fraction) => {
+              toolFraction = fraction;
+            },
+          },
+        );
+      } catch (error) {
+        // A tool that would not stop in time still ends the job as its budget says.
+        if (!(meter?.exceeded && error instanceof ToolRunError && error.kind === "stopped")) {
+          throw error;
+        }
+        output = { results: { partial: true }, files: [] };
+      } finally {
+        meter?.stop();
+      }
+      if (meter?.exceeded) {
+        if (this.#stopped) return;
+        this.#finish(job, startedAt, { status: "BUDGET_EXCEEDED", output, meter });
+        return;
+      }
       toolFraction = 1;
       // Let the bar rise to the end of the paced time so a watcher sees the run happen.
       while (!this.#stopped && Date.now() - startedAt < pace.minProcessingMs) {
@@ -217,7 +249,7 @@ export class Runner {
         publish();
       }
       if (this.#stopped) return;
-      this.#finish(job, startedAt, { status: "COMPLETED", output });
+      this.#finish(job, startedAt, { status: "COMPLETED", output, meter });
     } catch (error) {
       if (this.#stopped) return;
       const failure = error instanceof ToolRunError
@@ -230,15 +262,20 @@ export class Runner {
             runOwner: null,
             nextStepAt: Date.now() + pace.retryDelayMs,
           });
+          this.wake();
         }
         return;
       }
       this.#finish(job, startedAt, {
         status: failure.kind === "timeout" ? "TIMEOUT" : "FAILED",
-        error: failure.message,
+        error: failure.kind === "crashed"
+          ? `${failure.message} (gave up after ${job.attempts} attempts)`
+          : failure.message,
+        meter,
       });
     } finally {
       clearInterval(ticker);
+      meter?.stop();
     }
   }
 
@@ -252,8 +289,8 @@ export class Runner {
     job: JobRecord,
     startedAt: number,
     outcome:
-      | { status: "COMPLETED"; output: import("./tools/_types.ts").ToolOutput }
-      | { status: "FAILED" | "TIMEOUT"; error: string },
+      | { status: "COMPLETED" | "BUDGET_EXCEEDED"; output: ToolOutput; meter?: MinuteMeter }
+      | { status: "FAILED" | "TIMEOUT"; error: string; meter?: MinuteMeter },
   ): void {
     const db = this.#ctx.db;
     const finished = db.transaction(() => {
@@ -261,19 +298,51 @@ export class Runner {
       const current = findJob(db, job.id)!;
       const now = nowIso();
       const seconds = Math.round((Date.now() - startedAt) / 10) / 100;
-      if (outcome.status === "COMPLETED") {
+      const metered = outcome.meter?.settlement();
+      if (outcome.status === "COMPLETED" || outcome.status === "BUDGET_EXCEEDED") {
         storeResult(db, current, outcome.output);
+        let finalCredits = current.creditsUsed;
+        if (metered) {
+          // Give back what the job held beyond the minutes it used (or take the shortfall).
+          finalCredits = metered.finalCredits;
+          const held = heldCredits(db, job.id);
+          if (held > finalCredits) {
+            book(db, {
+              workspaceId: current.workspaceId,
+              jobId: job.id,
+              delta: held - finalCredits,
+              reason: "release",
+            });
+          } else if (held < finalCredits) {
+            book(db, {
+              workspaceId: current.workspaceId,
+              jobId: job.id,
+              delta: held - finalCredits,
+              reason: "charge",
+            });
+          }
+        }
         updateJob(db, job.id, {
-          status: "COMPLETED",
-          progress: 100,
+          status: outcome.status,
+          progress: outcome.status === "COMPLETED" ? 100 : current.progress,
           completedAt: now,
           executionTimeSeconds: seconds,
           runOwner: null,
+          creditsUsed: finalCredits,
+          error: outcome.status === "BUDGET_EXCEEDED"
+            ? outcome.meter?.reason ?? "stopped at its budget"
+            : null,
           billing: current.billing
             ? {
               ...current.billing,
-              final_credits: current.creditsUsed,
-              outcome: "charged",
+              ...(metered
+                ? {
+                  reserved_credits: metered.heldCredits,
+                  billable_runtime_seconds: metered.billableRuntimeSeconds,
+                }
+                : {}),
+              final_credits: finalCredits,
+              outcome: outcome.status === "COMPLETED" ? "charged" : "budget_exceeded",
               finalized_at: now,
             }
             : null,
@@ -281,27 +350,36 @@ export class Runner {
         return true;
       }
       // Failed and timed-out jobs are refunded automatically, as the web app documents.
-      const refunded = current.creditsUsed > 0 &&
-        book(db, {
-          workspaceId: current.workspaceId,
-          jobId: current.id,
-          delta: current.creditsUsed,
-          reason: "refund",
-        });
+      refundJob(db, current);
       updateJob(db, job.id, {
         status: outcome.status,
         completedAt: now,
         executionTimeSeconds: seconds,
-        error: outcome.error,
+        error: "error" in outcome ? outcome.error : null,
         runOwner: null,
-        creditsUsed: refunded ? 0 : current.creditsUsed,
+        creditsUsed: 0,
         billing: current.billing
-          ? { ...current.billing, final_credits: 0, outcome: "refunded", finalized_at: now }
+          ? {
+            ...current.billing,
+            ...(metered
+              ? {
+                reserved_credits: metered.heldCredits,
+                billable_runtime_seconds: metered.billableRuntimeSeconds,
+              }
+              : {}),
+            final_credits: 0,
+            outcome: "refunded",
+            finalized_at: now,
+          }
           : null,
       });
       return true;
     });
-    if (finished) this.#ctx.changes.notify(job.id);
+    if (finished) {
+      this.#ctx.changes.notify(job.id);
+      // A slot just freed: start the next queued job now, not at the next tick.
+      this.wake();
+    }
   }
 
   /** Wait for the jobs this runner is executing (tests use it to settle). */

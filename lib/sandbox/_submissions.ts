@@ -25,11 +25,11 @@ import {
   toJobResource,
   updateJob,
 } from "./_jobs.ts";
-import { book } from "./_credits.ts";
+import { book, refundJob } from "./_credits.ts";
+import { findStored, fingerprint, once, type StoredResponse } from "./_idempotency.ts";
 import { ApiFailure } from "./_failure.ts";
 import { readFileText } from "./_files.ts";
-import { canonicalJson, newId, nowIso, sha256Hex } from "./_util.ts";
-import { number, text } from "./_db.ts";
+import { newId, nowIso } from "./_util.ts";
 
 /** Who is asking. */
 export interface Caller {
@@ -41,18 +41,49 @@ export interface Caller {
 const RUNNING = ["PROCESSING", "RETRY"] as const;
 const ACTIVE = ["PENDING", "QUEUED", "PROCESSING", "RETRY"] as const;
 
-function startOfUtcDay(now = new Date()): string {
+/** Midnight UTC of today: daily limits count jobs created since then. */
+export function startOfUtcDay(now = new Date()): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
     .toISOString();
 }
 
 function check(ctx: SandboxContext, caller: Caller, body: z.output<typeof QuoteRequest>) {
+  // Reading a saved file is a files:read action, whichever route does it.
+  const fileItem = body.input.inputs.findIndex((item) => item.source.type === "file");
+  if (fileItem >= 0 && !caller.key.scopes.includes("files:read")) {
+    throw new ApiFailure(
+      "forbidden",
+      `input.inputs[${fileItem}] references a saved file; that needs an API key with the "files:read" scope`,
+      {
+        details: { required_scope: "files:read", path: `input.inputs[${fileItem}].source.file_id` },
+      },
+    );
+  }
   const checked = checkRequest(body, (fileId) => readFileText(ctx.db, caller.workspace.id, fileId));
+  const cap = body.billing?.max_reserved_credits ?? body.billing?.maxReservedCredits;
+  if (
+    body.billing?.max_reserved_credits !== undefined &&
+    body.billing?.maxReservedCredits !== undefined &&
+    body.billing.max_reserved_credits !== body.billing.maxReservedCredits
+  ) {
+    checked.issues.push({
+      path: "billing",
+      message: "give max_reserved_credits or maxReservedCredits, not two different values",
+    });
+  }
   const price = checked.tool && checked.issues.length === 0
     ? priceRequest(checked.tool, checked.tool.units(checked.inputs, checked.settings), {
-      maxReservedCredits: body.billing?.max_reserved_credits ?? body.billing?.maxReservedCredits,
+      maxReservedCredits: cap,
     })
     : undefined;
+  if (price?.mode === "per_minute" && cap !== undefined && cap < (price.ratePerMinute ?? 0)) {
+    checked.issues.push({
+      path: "billing.max_reserved_credits",
+      message:
+        `A cap of ${cap} credits does not cover one minute of "${body.tool}" at ${price.ratePerMinute} credits per minute`,
+    });
+    return { checked, price: undefined };
+  }
   return { checked, price };
 }
 
@@ -144,16 +175,12 @@ export function quoteJob(
 }
 
 /** A stored or new submission response. */
-export interface SubmitOutcome {
-  status: number;
-  body: JobResource;
-  replayed: boolean;
-}
+export type SubmitOutcome = StoredResponse<JobResource>;
 
 /**
  * `POST /api/v1/jobs`. With an idempotency key, the first response is stored in the same
- * transaction as the job and replayed for the same body; another body under the key is a
- * conflict.
+ * transaction as the job and its ledger entry, and replayed for the same body; another body
+ * under the key is a conflict.
  */
 export function submitJob(
   ctx: SandboxContext,
@@ -161,9 +188,17 @@ export function submitJob(
   body: z.output<typeof SubmitRequest>,
   idempotencyKey: string | undefined,
 ): SubmitOutcome {
-  const requestHash = sha256Hex(canonicalJson(body));
-  const replay = idempotencyKey ? findReplay(ctx, caller, idempotencyKey, requestHash) : undefined;
-  if (replay) return replay;
+  const scope = {
+    workspaceId: caller.workspace.id,
+    key: idempotencyKey,
+    operation: "submit_job" as const,
+    hash: fingerprint(body),
+  };
+  // A replay must not depend on today's credits or limits: answer it before checking them.
+  if (idempotencyKey !== undefined) {
+    const stored = findStored<JobResource>(ctx.db, { ...scope, key: idempotencyKey });
+    if (stored) return stored;
+  }
 
   const { checked, price } = check(ctx, caller, body);
   if (checked.issues.length > 0 || !checked.tool || !price) throw validationFailure(checked);
@@ -177,15 +212,15 @@ export function submitJob(
     );
   }
 
-  const outcome = ctx.db.transaction(() => {
-    // Re-check inside the write lock: another request may have taken the key or the credits.
-    const raced = idempotencyKey ? findReplay(ctx, caller, idempotencyKey, requestHash) : undefined;
-    if (raced) return raced;
+  // One IMMEDIATE transaction: the replay re-check, the limits, the job, its charge or
+  // reservation and the stored response commit together or not at all.
+  const outcome = once<JobResource>(ctx.db, scope, () => {
     const workspace = getWorkspace(ctx.db, caller.workspace.id)!;
     const blocker = accountBlockers(ctx, workspace, price)[0];
     if (blocker) throw new ApiFailure(blocker.code, blocker.message, { details: blocker.details });
 
     const jobId = newId("job");
+    const perMinute = price.mode === "per_minute";
     const job = insertJob(ctx.db, {
       id: jobId,
       workspaceId: workspace.id,
@@ -193,10 +228,11 @@ export function submitJob(
       request: body,
       resolvedInputs: checked.inputs,
       settings: checked.settings,
-      creditsUsed: price.billable,
+      // A minute-billed job has used nothing yet: it holds a reservation.
+      creditsUsed: perMinute ? 0 : price.billable,
       billing: {
         mode: price.mode,
-        reserved_credits: price.mode === "per_minute" ? price.billable : null,
+        reserved_credits: perMinute ? price.billable : null,
         final_credits: null,
         rate_credits_per_minute: price.ratePerMinute,
         billable_runtime_seconds: null,
@@ -210,22 +246,10 @@ export function submitJob(
         workspaceId: workspace.id,
         jobId,
         delta: -price.billable,
-        reason: price.mode === "per_minute" ? "reservation" : "charge",
+        reason: perMinute ? "reservation" : "charge",
       });
     }
-    const resource = toJobResource(job);
-    if (idempotencyKey) {
-      ctx.db.run(
-        `INSERT INTO idempotency (workspace_id, key, route, request_sha256, status, body, created_at)
-         VALUES (?, ?, 'submit_job', ?, 202, ?, ?)`,
-        workspace.id,
-        idempotencyKey,
-        requestHash,
-        JSON.stringify(resource),
-        nowIso(),
-      );
-    }
-    return { status: 202, body: resource, replayed: false };
+    return { status: 202, body: toJobResource(job) };
   });
   if (!outcome.replayed) {
     ctx.changes.notify(outcome.body.id);
@@ -234,31 +258,23 @@ export function submitJob(
   return outcome;
 }
 
-function findReplay(
+/**
+ * `POST /api/v1/jobs/{jobId}/cancel`: only PENDING or QUEUED jobs; refunds what was paid or
+ * reserved. With an idempotency key a repeated cancel replays the first cancellation.
+ */
+export function cancelJob(
   ctx: SandboxContext,
   caller: Caller,
-  key: string,
-  requestHash: string,
-): SubmitOutcome | undefined {
-  const row = ctx.db.get(
-    "SELECT * FROM idempotency WHERE workspace_id = ? AND key = ?",
-    caller.workspace.id,
-    key,
-  );
-  if (!row) return undefined;
-  if (text(row, "request_sha256") !== requestHash) {
-    throw new ApiFailure(
-      "conflict",
-      "This Idempotency-Key was already used with a different request body; use a new key for a new job",
-      { details: { idempotency_key: key } },
-    );
-  }
-  return { status: number(row, "status"), body: JSON.parse(text(row, "body")), replayed: true };
-}
-
-/** `POST /api/v1/jobs/{jobId}/cancel`: only PENDING or QUEUED jobs; refunds what was paid. */
-export function cancelJob(ctx: SandboxContext, caller: Caller, jobId: string): JobCancellation {
-  const outcome = ctx.db.transaction(() => {
+  jobId: string,
+  idempotencyKey?: string,
+): StoredResponse<JobCancellation> {
+  const scope = {
+    workspaceId: caller.workspace.id,
+    key: idempotencyKey,
+    operation: "cancel_job" as const,
+    hash: fingerprint({ job_id: jobId }),
+  };
+  const outcome = once<JobCancellation>(ctx.db, scope, () => {
     const job = requireJob(ctx.db, caller.workspace.id, jobId);
     if (!CANCELLABLE_STATUSES.has(job.status)) {
       throw new ApiFailure(
@@ -267,24 +283,21 @@ export function cancelJob(ctx: SandboxContext, caller: Caller, jobId: string): J
         { details: { current_status: job.status } },
       );
     }
-    const refunded = job.creditsUsed > 0 &&
-      book(ctx.db, {
-        workspaceId: job.workspaceId,
-        jobId,
-        delta: job.creditsUsed,
-        reason: "refund",
-      });
+    const refunded = refundJob(ctx.db, job) > 0;
     const now = nowIso();
     const updated = updateJob(ctx.db, jobId, {
       status: "CANCELLED",
       completedAt: now,
-      creditsUsed: refunded ? 0 : job.creditsUsed,
+      creditsUsed: 0,
       billing: job.billing
         ? { ...job.billing, final_credits: 0, outcome: "refunded", finalized_at: now }
         : null,
     });
-    return { object: "job_cancellation" as const, refunded, job: toJobResource(updated) };
+    return {
+      status: 200,
+      body: { object: "job_cancellation" as const, refunded, job: toJobResource(updated) },
+    };
   });
-  ctx.changes.notify(jobId);
+  if (!outcome.replayed) ctx.changes.notify(jobId);
   return outcome;
 }

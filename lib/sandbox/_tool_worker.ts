@@ -7,17 +7,29 @@
 /// <reference lib="deno.worker" />
 import { findTool } from "./tools/mod.ts";
 import type { ResolvedInput, ResolvedSettings, ToolOutput } from "./tools/_types.ts";
+import type { SandboxRunContext } from "./_run_context.ts";
 
 /** A run request. */
 export interface RunMessage {
+  type?: "run";
   runId: number;
   toolId: string;
   inputs: ResolvedInput[];
   settings: ResolvedSettings;
+  /** 1 for a job's first run, 2 after its first RETRY… */
+  attempt: number;
+}
+
+/** Asks the running tool to stop and return what it has. */
+export interface StopMessage {
+  type: "stop";
+  runId: number;
 }
 
 /** What the worker answers. */
 export type WorkerReply =
+  | { type: "started"; runId: number }
+  | { type: "crashed"; runId: number; message: string }
   | { type: "progress"; runId: number; fraction: number }
   | { type: "done"; runId: number; output: ToolOutput }
   | { type: "error"; runId: number; message: string };
@@ -26,24 +38,57 @@ function reply(message: WorkerReply): void {
   self.postMessage(message);
 }
 
-self.onmessage = async (event: MessageEvent<RunMessage>) => {
-  const { runId, toolId, inputs, settings } = event.data;
+const stops = new Map<number, AbortController>();
+let current: number | undefined;
+
+/**
+ * An error nothing caught kills the run, as it would kill a real worker process: report the
+ * crash (quietly — it is the tool's failure, not the server's) and close this worker.
+ */
+function crash(message: string): void {
+  if (current !== undefined) reply({ type: "crashed", runId: current, message });
+  self.close();
+}
+
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  crash(`tool worker crashed: ${event.message}`);
+});
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  const reason = event.reason instanceof Error ? event.reason.message : String(event.reason);
+  crash(`tool worker crashed: ${reason}`);
+});
+
+self.onmessage = async (event: MessageEvent<RunMessage | StopMessage>) => {
+  if (event.data.type === "stop") {
+    stops.get(event.data.runId)?.abort();
+    return;
+  }
+  const { runId, toolId, inputs, settings, attempt } = event.data;
   const tool = findTool(toolId);
   if (!tool) {
     reply({ type: "error", runId, message: `unknown tool ${toolId}` });
     return;
   }
   let lastSent = 0;
+  const stop = new AbortController();
+  stops.set(runId, stop);
+  const context: SandboxRunContext = {
+    attempt,
+    signal: stop.signal,
+    progress(fraction) {
+      const now = performance.now();
+      // The runner only shows ~10 updates a second; don't flood the channel.
+      if (now - lastSent < 50) return;
+      lastSent = now;
+      reply({ type: "progress", runId, fraction: Math.min(1, Math.max(0, fraction)) });
+    },
+  };
+  current = runId;
+  reply({ type: "started", runId });
   try {
-    const output = await tool.run(inputs, settings, {
-      progress(fraction) {
-        const now = performance.now();
-        // The runner only shows ~10 updates a second; don't flood the channel.
-        if (now - lastSent < 50) return;
-        lastSent = now;
-        reply({ type: "progress", runId, fraction: Math.min(1, Math.max(0, fraction)) });
-      },
-    });
+    const output = await tool.run(inputs, settings, context);
     reply({ type: "done", runId, output });
   } catch (error) {
     reply({
@@ -51,5 +96,8 @@ self.onmessage = async (event: MessageEvent<RunMessage>) => {
       runId,
       message: error instanceof Error ? error.message : String(error),
     });
+  } finally {
+    stops.delete(runId);
+    current = undefined;
   }
 };

@@ -5,14 +5,23 @@
  * @module
  */
 import type { ResolvedInput, ResolvedSettings, ToolOutput } from "./tools/_types.ts";
-import type { RunMessage, WorkerReply } from "./_tool_worker.ts";
+import type { RunMessage, StopMessage, WorkerReply } from "./_tool_worker.ts";
+
+/** Time a worker may take to load before its tool starts (`deno test` type-checks it first). */
+const BOOT_ALLOWANCE_MS = 120_000;
+
+/** How long a tool asked to stop may take to hand back its partial output. */
+export const STOP_GRACE_MS = 1000;
 
 /** Why a run did not produce output. */
 export class ToolRunError extends Error {
-  /** `failed`: the tool threw. `timeout`: past its limit. `crashed`: the worker died. */
-  readonly kind: "failed" | "timeout" | "crashed";
+  /**
+   * `failed`: the tool threw. `timeout`: past its limit. `crashed`: the worker died.
+   * `stopped`: asked to stop, it did not return within the grace period.
+   */
+  readonly kind: "failed" | "timeout" | "crashed" | "stopped";
   /** Classify a failed run. */
-  constructor(kind: "failed" | "timeout" | "crashed", message: string) {
+  constructor(kind: "failed" | "timeout" | "crashed" | "stopped", message: string) {
     super(message);
     this.name = "ToolRunError";
     this.kind = kind;
@@ -23,6 +32,7 @@ interface Task {
   message: RunMessage;
   timeoutMs: number;
   onProgress: (fraction: number) => void;
+  onStart?: () => void;
   resolve: (output: ToolOutput) => void;
   reject: (error: ToolRunError) => void;
 }
@@ -44,27 +54,69 @@ export class WorkerPool {
   #nextRunId = 1;
   #closed = false;
 
-  /** A pool of at most `size` workers. */
-  constructor(size = Math.max(1, Math.min(4, navigator.hardwareConcurrency - 1))) {
+  /**
+   * A pool of at most `size` workers. The default is 4 whatever the core count: a job the
+   * sandbox shows as PROCESSING must really be running (a workspace runs 3 at once by
+   * default), and many tools mostly wait; the OS shares the cores among busy ones.
+   */
+  constructor(size = 4) {
     this.#size = size;
   }
 
-  /** Run a tool; resolves with its output or rejects with a {@linkcode ToolRunError}. */
+  /**
+   * Run a tool; resolves with its output or rejects with a {@linkcode ToolRunError}.
+   * Aborting `signal` asks the tool to stop and return partial output; one that does not
+   * within {@linkcode STOP_GRACE_MS} is terminated (`stopped`).
+   */
   run(
-    request: { toolId: string; inputs: ResolvedInput[]; settings: ResolvedSettings },
-    options: { timeoutMs: number; onProgress: (fraction: number) => void },
+    request: {
+      toolId: string;
+      inputs: ResolvedInput[];
+      settings: ResolvedSettings;
+      attempt?: number;
+    },
+    options: {
+      timeoutMs: number;
+      onProgress: (fraction: number) => void;
+      /** Called when the tool starts running in its worker. */
+      onStart?: () => void;
+      signal?: AbortSignal;
+    },
   ): Promise<ToolOutput> {
     if (this.#closed) return Promise.reject(new ToolRunError("crashed", "sandbox is closing"));
+    if (options.signal?.aborted) {
+      return Promise.reject(new ToolRunError("stopped", "stopped before it started"));
+    }
     return new Promise((resolve, reject) => {
-      this.#waiting.push({
-        message: { runId: this.#nextRunId++, ...request },
+      const task: Task = {
+        message: { runId: this.#nextRunId++, ...request, attempt: request.attempt ?? 1 },
         timeoutMs: options.timeoutMs,
         onProgress: options.onProgress,
+        onStart: options.onStart,
         resolve,
         reject,
-      });
+      };
+      options.signal?.addEventListener("abort", () => this.#stop(task), { once: true });
+      this.#waiting.push(task);
       this.#dispatch();
     });
+  }
+
+  #stop(task: Task): void {
+    const waiting = this.#waiting.indexOf(task);
+    if (waiting >= 0) {
+      this.#waiting.splice(waiting, 1);
+      task.reject(new ToolRunError("stopped", "stopped before it started"));
+      return;
+    }
+    const slot = [...this.#slots].find((candidate) => candidate.task === task);
+    if (!slot) return;
+    const stop: StopMessage = { type: "stop", runId: task.message.runId };
+    slot.worker.postMessage(stop);
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      this.#retire(slot, new ToolRunError("stopped", "the tool did not stop when asked"));
+    }, STOP_GRACE_MS);
   }
 
   #dispatch(): void {
@@ -92,20 +144,38 @@ export class WorkerPool {
   #assign(slot: Slot, task: Task): void {
     clearTimeout(slot.idleTimer);
     slot.task = task;
+    // The time limit counts from the moment the tool starts; a new worker first has to load
+    // its modules, which gets an allowance of its own (a worker that never starts crashed).
+    slot.timer = setTimeout(() => {
+      this.#retire(slot, new ToolRunError("crashed", "the tool worker did not start"));
+    }, BOOT_ALLOWANCE_MS + task.timeoutMs);
+    slot.worker.postMessage(task.message);
+  }
+
+  #startClock(slot: Slot, task: Task): void {
+    clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       this.#retire(
         slot,
         new ToolRunError("timeout", `the tool ran past its ${task.timeoutMs / 1000} s time limit`),
       );
     }, task.timeoutMs);
-    slot.worker.postMessage(task.message);
   }
 
   #onReply(slot: Slot, reply: WorkerReply): void {
     const task = slot.task;
     if (!task || reply.runId !== task.message.runId) return;
+    if (reply.type === "started") {
+      this.#startClock(slot, task);
+      task.onStart?.();
+      return;
+    }
     if (reply.type === "progress") {
       task.onProgress(reply.fraction);
+      return;
+    }
+    if (reply.type === "crashed") {
+      this.#retire(slot, new ToolRunError("crashed", reply.message));
       return;
     }
     clearTimeout(slot.timer);

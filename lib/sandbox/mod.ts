@@ -34,9 +34,19 @@ import {
 } from "./_workspaces.ts";
 import { parseApiKey } from "../contract/keys.ts";
 import { randomToken } from "./_util.ts";
+import { RequestLimiter } from "./_limits.ts";
+import {
+  FaultInjector,
+  type FaultProfile,
+  FaultProfileSchema,
+  type FaultStats,
+  LostResponse,
+  parseFaultProfile,
+} from "./_faults.ts";
+import { FrontDoor } from "./_front.ts";
 
-export type { Pace, SandboxSettings, Workspace, WorkspaceOptions };
-export { PACES };
+export type { FaultProfile, FaultStats, Pace, SandboxSettings, Workspace, WorkspaceOptions };
+export { FaultProfileSchema, PACES, parseFaultProfile };
 
 /** Options of {@linkcode startSandbox}. */
 export interface SandboxOptions {
@@ -58,6 +68,13 @@ export interface SandboxOptions {
   runJobs?: boolean;
   /** Let the process exit while the server is idle (for the embedded sandbox in scripts). */
   unref?: boolean;
+  /**
+   * Fault injection (see {@linkcode FaultProfile}). Giving this option — a profile, or `null`
+   * to start healthy — also puts the front door on the port, so that lost responses are
+   * connections cut before the status line; without it, {@linkcode Sandbox.setFaults} still
+   * works but a lost response is a body reset after the headers.
+   */
+  faults?: FaultProfile | null;
 }
 
 /** A running sandbox. */
@@ -80,6 +97,10 @@ export interface Sandbox extends AsyncDisposable {
   revokeApiKey(apiKey: string): void;
   /** Change a workspace (credits, limits…). */
   updateWorkspace(workspaceId: string, changes: WorkspaceOptions): Workspace;
+  /** Change the fault profile at run time; `null` turns faults off. Throws on a bad profile. */
+  setFaults(profile: FaultProfile | null): void;
+  /** What fault injection did so far. */
+  readonly faultStats: FaultStats;
   /** Wait until the runner has no job in hand. */
   settle(): Promise<void>;
   /** Stop serving and close the database. */
@@ -92,6 +113,8 @@ const DEFAULT_SETTINGS: Omit<SandboxSettings, "pace"> = {
   maxJsonBytes: 5 * 1024 * 1024,
   maxUploadBytes: 10 * 1024 * 1024,
   defaultTimeLimitSeconds: 120,
+  billingMinuteMs: 60_000,
+  toolTimeLimits: {},
 };
 
 function meta(db: Database, key: string): string | undefined {
@@ -153,6 +176,8 @@ function ensureDefaultWorkspace(
  * ```
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  // Check the profile before anything is opened, so a bad one leaves nothing behind.
+  const initialFaults = options.faults ? parseFaultProfile(options.faults) : null;
   const db = new Database(options.database ?? ":memory:");
   let signingSecret = meta(db, "signing_secret");
   if (!signingSecret) {
@@ -171,20 +196,56 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     signingSecret,
     wakeRunner: () => runner?.wake(),
     closing: closing.signal,
+    limiter: new RequestLimiter(),
+    faults: new FaultInjector(null),
   };
   if (options.runJobs !== false) {
     runner = new Runner(context, pool);
     runner.start();
   }
   const app = createApp(context);
+  const useFront = options.faults !== undefined;
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port ?? 0,
+    // Behind the front door the HTTP server listens on loopback only, on a port of its own.
+    hostname: useFront ? "127.0.0.1" : options.hostname ?? "127.0.0.1",
+    port: useFront ? 0 : options.port ?? 0,
     onListen: (address) => resolve(address as Deno.NetAddr),
-  }, app.fetch);
+    onError: (error) => {
+      if (!(error instanceof LostResponse)) {
+        console.error("sandbox: unhandled server error:", error);
+      }
+      return new Response(
+        JSON.stringify({ error: { code: "internal_error", message: "Unexpected server error" } }),
+        { status: 500, headers: { "Content-Type": "application/json" } },
+      );
+    },
+  }, (request, info) => {
+    const remote = info.remoteAddr as Deno.NetAddr;
+    return context.faults.apply(request, remote.port, async () => await app.fetch(request));
+  });
   if (options.unref) server.unref();
-  const address = await listening;
+  const serverAddress = await listening;
+  let front: FrontDoor | undefined;
+  try {
+    front = useFront
+      ? new FrontDoor({
+        hostname: options.hostname ?? "127.0.0.1",
+        port: options.port ?? 0,
+        upstreamPort: serverAddress.port,
+        unref: options.unref,
+      })
+      : undefined;
+  } catch (error) {
+    closing.abort();
+    runner?.stop();
+    pool.close();
+    await server.shutdown();
+    db.close();
+    throw error;
+  }
+  context.faults = new FaultInjector(initialFaults, front);
+  const address = front?.addr ?? serverAddress;
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   let closed = false;
 
@@ -208,6 +269,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     updateWorkspace(id, changes) {
       return updateWorkspace(db, id, changes);
     },
+    setFaults(profile) {
+      context.faults.set(profile);
+    },
+    get faultStats() {
+      return context.faults.stats;
+    },
     async settle() {
       for (let i = 0; i < 1000; i++) {
         runner?.tick();
@@ -225,6 +292,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       closing.abort();
       runner?.stop();
       pool.close();
+      await front?.close();
       await server.shutdown();
       db.close();
     },

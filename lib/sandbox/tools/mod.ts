@@ -3,10 +3,30 @@
  * @module
  */
 import type { SandboxTool } from "./_types.ts";
+import { backTranslateTool } from "./back_translate.ts";
+import { fastqToFasta } from "./fastq_to_fasta.ts";
+import { hydropathyProfile } from "./hydropathy_profile.ts";
+import { pairwiseAlignment } from "./pairwise_alignment.ts";
+import { pdbToFasta } from "./pdb_to_fasta.ts";
+import { peptideBuilder } from "./peptide_builder.ts";
 import { proteinProperties } from "./protein_properties.ts";
+import { structureAnalysis } from "./structure_analysis.ts";
+import { translateTool } from "./translate.ts";
+import { workloadSimulator } from "./workload.ts";
 
 /** Every tool the sandbox offers, in catalog order. */
-export const TOOLS: readonly SandboxTool[] = [proteinProperties];
+export const TOOLS: readonly SandboxTool[] = [
+  proteinProperties,
+  hydropathyProfile,
+  translateTool,
+  backTranslateTool,
+  pairwiseAlignment,
+  pdbToFasta,
+  fastqToFasta,
+  peptideBuilder,
+  structureAnalysis,
+  workloadSimulator,
+];
 
 const BY_ID = new Map(TOOLS.map((tool) => [tool.definition.id, tool]));
 

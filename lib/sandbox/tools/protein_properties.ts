@@ -1,7 +1,9 @@
 /**
  * The "Protein properties" sandbox tool: ProtParam-style properties (molecular weight, pI,
- * GRAVY, instability index, aromaticity, extinction coefficients, net charge) for every
- * record of up to ten protein FASTA inputs, matching Biopython 1.80.
+ * GRAVY, instability index, aromaticity, extinction coefficients, net charge at a chosen pH)
+ * for every record of up to ten protein FASTA inputs, matching Biopython 1.80, plus each
+ * protein's amino-acid composition (`results.composition`, `composition.csv`) and its net
+ * charge from pH 0 to 14 (`results.charge_curves`, for titration plots).
  *
  * Letters follow the policy documented in `lib/bio/protparam.ts`: the 20 standard amino acids plus U and O are accepted (GRAVY and instability index are
  * empty for sequences with U or O, and the `notes` column says why); X, B, Z, J and any
@@ -18,15 +20,20 @@
  * proteinProperties.validate(inputs, { ph: 7 }); // []
  * const output = await proteinProperties.run(inputs, { ph: 7 }, { progress() {} });
  * // output.results.records[0].molecular_weight → 3429.9208; output.files[0].name → "properties.csv"
+ * // output.results.composition[0] → { id: "insulin_b", residue: "A", name: "Alanine", count: 1, percent: 3.33… }
  * ```
  * @module
  */
 import { type FastaRecord, parseFasta } from "../../bio/fasta.ts";
 import {
+  ACCEPTED_AMINO_ACIDS,
+  chargeAtPH,
+  molecularWeight,
   proteinLetterIssues,
   proteinProperties as proteinPropertiesOf,
   ProteinSequenceError,
 } from "../../bio/protparam.ts";
+import { countFastaRecords, describeRecord, readFastaInputs, toCsv } from "./_common.ts";
 import type { InputSlot, OutputField, SettingDefinition } from "../../contract/tools.ts";
 import type {
   ResolvedInput,
@@ -43,6 +50,7 @@ export interface ProteinPropertiesRow {
   description: string;
   length: number;
   molecular_weight: number;
+  monoisotopic_mass: number;
   isoelectric_point: number;
   gravy: number | null;
   instability_index: number | null;
@@ -55,11 +63,44 @@ export interface ProteinPropertiesRow {
   notes: string;
 }
 
+/** One row of `results.composition` and of `composition.csv`. */
+export interface CompositionRow {
+  id: string;
+  residue: string;
+  name: string;
+  count: number;
+  /** Share of the sequence, 0–100 (Biopython's `get_amino_acids_percent()` × 100). */
+  percent: number;
+}
+
 const LIMITS = { max_records: 1000, max_sequence_length: 50_000, max_input_bytes: 2_000_000 };
 const DEFAULT_PH = 7.0;
-// Enough to show what is wrong without flooding a quote response.
-const MAX_LETTER_ISSUES_PER_RECORD = 5;
-const MAX_ISSUES = 50;
+// Titration curves: pH 0 to 14 in steps of 0.25.
+const CURVE_PHS = Array.from({ length: 57 }, (_, index) => index * 0.25);
+const RESIDUE_NAMES: Readonly<Record<string, string>> = {
+  A: "Alanine",
+  C: "Cysteine",
+  D: "Aspartate",
+  E: "Glutamate",
+  F: "Phenylalanine",
+  G: "Glycine",
+  H: "Histidine",
+  I: "Isoleucine",
+  K: "Lysine",
+  L: "Leucine",
+  M: "Methionine",
+  N: "Asparagine",
+  P: "Proline",
+  Q: "Glutamine",
+  R: "Arginine",
+  S: "Serine",
+  T: "Threonine",
+  V: "Valine",
+  W: "Tryptophan",
+  Y: "Tyrosine",
+  U: "Selenocysteine",
+  O: "Pyrrolysine",
+};
 
 // Typed with `satisfies` because ToolDefinition alone does not check the nested shapes.
 const OUTPUT_FIELDS = [
@@ -78,6 +119,14 @@ const OUTPUT_FIELDS = [
     unit: "Da",
     digits: 2,
     description: "Average isotopic mass of the chain",
+  },
+  {
+    id: "monoisotopic_mass",
+    label: "Monoisotopic mass",
+    type: "number",
+    unit: "Da",
+    digits: 4,
+    description: "Mass of the chain from the most abundant isotopes (for mass spectrometry)",
   },
   {
     id: "isoelectric_point",
@@ -147,8 +196,8 @@ const definition: ToolDefinition = {
   id: "protein-properties",
   name: "Protein properties",
   description: "Molecular weight, isoelectric point, GRAVY, instability index, aromaticity, " +
-    "extinction coefficients at 280 nm and net charge at a chosen pH for protein sequences " +
-    "(ProtParam-style; values match Biopython 1.80).",
+    "extinction coefficients at 280 nm, net charge at a chosen pH and amino-acid composition " +
+    "for protein sequences (ProtParam-style; values match Biopython 1.80).",
   category: "sequence-analysis",
   tags: [
     "protein",
@@ -158,6 +207,8 @@ const definition: ToolDefinition = {
     "hydropathy",
     "stability",
     "extinction-coefficient",
+    "composition",
+    "charge",
   ],
   credit_model: {
     is_free: false,
@@ -203,9 +254,19 @@ const definition: ToolDefinition = {
       name: "properties.csv",
       content_type: "text/csv",
       description: "One row per sequence; the header row is the output field ids",
+    }, {
+      name: "composition.csv",
+      content_type: "text/csv",
+      description: "Amino-acid composition: one row per sequence and amino acid (id, residue, " +
+        "name, count, percent)",
     }],
+    results: {
+      composition: "Composition rows: id, residue (one-letter), name, count, percent (0–100)",
+      charge_curves: "Per sequence: { id, ph: number[], charge: number[] } from pH 0 to 14 in " +
+        "steps of 0.25",
+    },
   },
-  limits: LIMITS,
+  limits: { ...LIMITS, time_limit_seconds: 60 },
 };
 
 /** The "Protein properties" tool. */
@@ -213,45 +274,12 @@ export const proteinProperties: SandboxTool = {
   definition,
 
   validate(inputs: ResolvedInput[], _settings: ResolvedSettings): ValidationIssue[] {
-    const issues: ValidationIssue[] = [];
-    const totalBytes = inputs.reduce((sum, input) => sum + utf8Length(input.content), 0);
-    if (totalBytes > LIMITS.max_input_bytes) {
-      issues.push({
-        path: inputs.length === 1 ? contentPath(inputs[0]) : "input.inputs",
-        message: `the input is ${formatCount(totalBytes)} bytes; at most ` +
-          `${formatCount(LIMITS.max_input_bytes)} bytes are allowed`,
-      });
-      // Parsing megabytes more just to list further problems would make quotes slow.
-      return issues;
-    }
-
-    const parsed = inputs.map((input) => ({
-      path: contentPath(input),
-      ...parseFasta(input.content),
-    }));
-    // Reported first so that it survives the cap on the number of issues.
-    const recordCount = parsed.reduce((sum, { records }) => sum + records.length, 0);
-    if (recordCount > LIMITS.max_records) {
-      issues.push({
-        path: inputs.length === 1 ? contentPath(inputs[0]) : "input.inputs",
-        message: `the request has ${formatCount(recordCount)} FASTA records; at most ` +
-          `${formatCount(LIMITS.max_records)} are allowed`,
-      });
-    }
-    for (const { path, records, issues: fastaIssues } of parsed) {
-      for (const issue of fastaIssues) {
-        if (issue.severity === "error") issues.push({ path, message: issue.message });
-      }
-      for (const record of records) {
-        if (record.sequence === "") continue; // already reported by the parser
-        issues.push(...recordIssues(record, path));
-      }
-    }
-    return capIssues(issues);
+    return readFastaInputs(inputs, LIMITS, { letters: (sequence) => proteinLetterIssues(sequence) })
+      .issues;
   },
 
   units(inputs: ResolvedInput[], _settings: ResolvedSettings): number {
-    return inputs.reduce((sum, input) => sum + parseFasta(input.content).records.length, 0);
+    return countFastaRecords(inputs);
   },
 
   run(inputs, settings, context): ToolOutput {
@@ -260,13 +288,30 @@ export const proteinProperties: SandboxTool = {
       parseFasta(input.content).records.map((record) => ({ input, record }))
     );
     const rows: ProteinPropertiesRow[] = [];
+    const composition: CompositionRow[] = [];
+    const chargeCurves: { id: string; ph: number[]; charge: number[] }[] = [];
     for (const { input, record } of records) {
-      rows.push(computeRow(record, input, pH));
+      const row = computeRow(record, input, pH);
+      rows.push(row);
+      composition.push(...compositionRows(record));
+      const residues = record.sequence.toUpperCase();
+      chargeCurves.push({
+        id: record.id,
+        ph: CURVE_PHS,
+        charge: CURVE_PHS.map((value) => chargeAtPH(residues, value)),
+      });
       context.progress(rows.length / records.length);
     }
     return {
-      results: { records: rows },
-      files: [{ name: "properties.csv", content_type: "text/csv", data: toCsv(rows) }],
+      results: { records: rows, composition, charge_curves: chargeCurves },
+      files: [
+        { name: "properties.csv", content_type: "text/csv", data: toCsv(CSV_COLUMNS, rows) },
+        {
+          name: "composition.csv",
+          content_type: "text/csv",
+          data: toCsv(["id", "residue", "name", "count", "percent"], composition),
+        },
+      ],
     };
   },
 };
@@ -279,6 +324,7 @@ function computeRow(record: FastaRecord, input: ResolvedInput, pH: number): Prot
       description: record.description,
       length: properties.length,
       molecular_weight: properties.molecular_weight,
+      monoisotopic_mass: molecularWeight(record.sequence, { monoisotopic: true }),
       isoelectric_point: properties.isoelectric_point,
       gravy: properties.gravy,
       instability_index: properties.instability_index,
@@ -300,62 +346,18 @@ function computeRow(record: FastaRecord, input: ResolvedInput, pH: number): Prot
   }
 }
 
-function recordIssues(record: FastaRecord, path: string): ValidationIssue[] {
-  const name = describeRecord(record);
-  if (record.sequence.length > LIMITS.max_sequence_length) {
-    return [{
-      path,
-      message: `${name} is ${formatCount(record.sequence.length)} residues long; at most ` +
-        `${formatCount(LIMITS.max_sequence_length)} are allowed`,
-    }];
-  }
-  const letterIssues = proteinLetterIssues(record.sequence);
-  const shown = letterIssues.slice(0, MAX_LETTER_ISSUES_PER_RECORD).map((issue) => ({
-    path,
-    message: `${name}: ${issue.message}`,
-  }));
-  const hidden = letterIssues.length - shown.length;
-  if (hidden > 0) {
-    shown.push({ path, message: `${name}: ${formatCount(hidden)} more invalid characters` });
-  }
-  return shown;
-}
-
-function capIssues(issues: ValidationIssue[]): ValidationIssue[] {
-  if (issues.length <= MAX_ISSUES) return issues;
-  const kept = issues.slice(0, MAX_ISSUES);
-  kept.push({
-    path: "input.inputs",
-    message: `${formatCount(issues.length - MAX_ISSUES)} more problems not shown`,
-  });
-  return kept;
-}
-
-function describeRecord(record: FastaRecord): string {
-  return `record "${record.id}" (line ${record.line})`;
-}
-
-function contentPath(input: ResolvedInput): string {
-  return `input.inputs[${input.index}].content`;
-}
-
-function formatCount(count: number): string {
-  return count.toLocaleString("en-US");
-}
-
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
-}
-
-function toCsv(rows: readonly ProteinPropertiesRow[]): string {
-  const lines = [CSV_COLUMNS.join(",")];
-  for (const row of rows) lines.push(CSV_COLUMNS.map((column) => csvField(row[column])).join(","));
-  return lines.join("\r\n") + "\r\n";
-}
-
-/** RFC 4180 quoting; numbers keep full precision (shortest round-trip form); null is empty. */
-function csvField(value: string | number | null): string {
-  if (value === null) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) || text.trim() !== text ? `"${text.replaceAll('"', '""')}"` : text;
+/** Composition of the 20 standard amino acids, plus U and O when present. */
+function compositionRows(record: FastaRecord): CompositionRow[] {
+  const residues = record.sequence.toUpperCase();
+  const counts = new Map<string, number>();
+  for (const residue of residues) counts.set(residue, (counts.get(residue) ?? 0) + 1);
+  return [...ACCEPTED_AMINO_ACIDS]
+    .filter((letter) => !"UO".includes(letter) || counts.has(letter))
+    .map((letter) => ({
+      id: record.id,
+      residue: letter,
+      name: RESIDUE_NAMES[letter],
+      count: counts.get(letter) ?? 0,
+      percent: 100 * (counts.get(letter) ?? 0) / residues.length,
+    }));
 }

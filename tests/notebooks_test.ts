@@ -1,0 +1,160 @@
+/**
+ * Executes every notebook in `notebooks/` through real Jupyter (`jupyter nbconvert
+ * --execute` with the Deno kernel) against a fresh embedded sandbox, and fails on any error
+ * output. Notebooks with known content get further checks of what their saved outputs show.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname!, "..");
+const NOTEBOOKS = join(ROOT, "notebooks");
+
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, string | string[] | unknown>;
+  ename?: string;
+  evalue?: string;
+}
+
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+}
+
+/** An executed notebook. */
+export interface ExecutedNotebook {
+  path: string;
+  cells: Cell[];
+  /** Every output of every code cell, in order. */
+  outputs: Output[];
+}
+
+function joined(value: unknown): string {
+  return Array.isArray(value) ? value.join("") : typeof value === "string" ? value : "";
+}
+
+/** Text of an output in one MIME type. */
+export function mime(output: Output, type: string): string {
+  return joined(output.data?.[type]);
+}
+
+async function jupyterAvailable(): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("jupyter", { args: ["nbconvert", "--version"] })
+      .output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+/** Execute one notebook with nbconvert; returns the executed copy. */
+async function execute(notebook: string, workDir: string): Promise<ExecutedNotebook> {
+  // A configured key would point the notebooks at a real workspace: never in tests.
+  const { PROTEINIQ_API_KEY: _key, PROTEINIQ_BASE_URL: _url, ...inherited } = Deno.env.toObject();
+  const { success, stderr } = await new Deno.Command("jupyter", {
+    args: [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.timeout=600",
+      "--ExecutePreprocessor.kernel_name=deno",
+      "--output-dir",
+      workDir,
+      notebook,
+    ],
+    clearEnv: true,
+    env: { ...inherited, PROTEINIQ_SANDBOX_DB: join(workDir, "sandbox.sqlite"), NO_COLOR: "1" },
+    cwd: NOTEBOOKS,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const log = new TextDecoder().decode(stderr);
+  assert.ok(success, `nbconvert failed for ${notebook}:\n${log.slice(-4000)}`);
+  const name = notebook.split("/").pop()!;
+  const executed = JSON.parse(await Deno.readTextFile(join(workDir, name)));
+  const cells: Cell[] = executed.cells;
+  return {
+    path: notebook,
+    cells,
+    outputs: cells.flatMap((cell) => cell.cell_type === "code" ? cell.outputs ?? [] : []),
+  };
+}
+
+/** Assertions every notebook must pass: no error outputs, no uncaught errors on stderr. */
+export function assertNoErrors(notebook: ExecutedNotebook): void {
+  for (const output of notebook.outputs) {
+    assert.notEqual(
+      output.output_type,
+      "error",
+      `${notebook.path}: error output ${output.ename}: ${output.evalue}`,
+    );
+    if (output.output_type === "stream" && output.name === "stderr") {
+      assert.doesNotMatch(
+        joined(output.text),
+        /\b(Uncaught|Error:|error:)/,
+        `${notebook.path}: stderr`,
+      );
+    }
+  }
+}
+
+/** Checks of what particular notebooks must show. */
+const EXPECTATIONS: Record<string, (notebook: ExecutedNotebook) => Promise<void> | void> = {
+  "01-quickstart.ipynb": async (notebook) => {
+    const html = notebook.outputs.map((output) => mime(output, "text/html"));
+    const plain = notebook.outputs.map((output) => mime(output, "text/plain"));
+    // The live progress display was updated in place to its final state.
+    assert.ok(
+      plain.some((text) => /Completed\s+█{20}\s+100%/.test(text)),
+      "the progress display ends at COMPLETED 100%",
+    );
+    assert.ok(
+      !plain.some((text) => /Processing|Queued|Pending/.test(text)),
+      "no stale progress state",
+    );
+    assert.ok(
+      html.some((text) => text.includes("Quote") && text.includes("ready to run")),
+      "quote card",
+    );
+    assert.ok(
+      html.some((text) =>
+        text.includes("<table") && text.includes("lysozyme") && text.includes("Molecular weight")
+      ),
+      "result table",
+    );
+    const csv = await Deno.readTextFile(join(NOTEBOOKS, "downloads", "properties.csv"));
+    assert.match(csv, /^id,description,length,molecular_weight/);
+    assert.equal(csv.trim().split(/\r?\n/).length, 4, "header and three proteins");
+  },
+};
+
+const notebooks = [...Deno.readDirSync(NOTEBOOKS)]
+  .filter((entry) => entry.isFile && entry.name.endsWith(".ipynb"))
+  .map((entry) => entry.name)
+  .sort();
+const haveJupyter = await jupyterAvailable();
+
+for (const name of notebooks) {
+  Deno.test({
+    name: `notebook ${name} executes in Jupyter without errors`,
+    ignore: !haveJupyter,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      await Deno.remove(join(NOTEBOOKS, "downloads"), { recursive: true }).catch(() => undefined);
+      const workDir = await Deno.makeTempDir({ prefix: "piq-notebook-" });
+      try {
+        const notebook = await execute(join(NOTEBOOKS, name), workDir);
+        assertNoErrors(notebook);
+        await EXPECTATIONS[name]?.(notebook);
+      } finally {
+        await Deno.remove(workDir, { recursive: true }).catch(() => undefined);
+      }
+    },
+  });
+}
