@@ -53,7 +53,7 @@ export {
   TERMINAL_STATUSES,
 } from "./lib/contract/jobs.ts";
 
-// --- displays (issue: rich notebook displays) ---
+// Displays: progress, tables, structures, charts.
 export { type AssetOptions, configureDisplays } from "./lib/display/assets.ts";
 export {
   formatDuration,
@@ -106,7 +106,7 @@ export {
   type TimelineJob,
 } from "./lib/display/charts.ts";
 
-// --- client: rest of the API (issue: the whole API) ---
+// The rest of the API: account, files, input builders, events.
 export { Account, type AccountInfo } from "./lib/client/account.ts";
 export {
   type FileDeletion,
@@ -129,10 +129,9 @@ export {
   type JobOutputOptions,
   type LocalFileOptions,
 } from "./lib/inputs/builder.ts";
-export { checkJobRequest } from "./lib/inputs/check.ts";
+export { checkJobRequest } from "./lib/contract/check.ts";
 
-// --- sandbox tools (issue: tool catalog) ---
-// The pure computations behind the sandbox tools, for offline use in a notebook.
+// Sequence and structure computations (what the sandbox tools run).
 export {
   geneticCode,
   reverseComplement,
@@ -157,7 +156,7 @@ export {
   type StructureAnalysis,
 } from "./lib/bio/structure/analysis.ts";
 
-// --- batches and pipeline jobs (issue: many jobs at once) ---
+// Batches, and the pipeline-job API of a second vendor.
 export {
   Batch,
   BatchBudgetError,

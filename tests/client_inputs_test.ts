@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { clientRig, propertiesRequest } from "./_client_support.ts";
 import { InvalidRequestError } from "../lib/client/errors.ts";
-import { checkJobRequest } from "../lib/inputs/check.ts";
+import { checkJobRequest } from "../lib/contract/check.ts";
 import { formatsOfName } from "../lib/inputs/builder.ts";
 
 const HEWL = ">lysozyme\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR\n";

@@ -133,6 +133,50 @@ const EXPECTATIONS: Record<string, (notebook: ExecutedNotebook) => Promise<void>
   },
 };
 
+/** Outputs whose `text/plain` matches `pattern`. */
+function plainMatching(notebook: ExecutedNotebook, pattern: RegExp): Output[] {
+  return notebook.outputs.filter((output) => pattern.test(mime(output, "text/plain")));
+}
+
+/** Outputs carrying a plotly figure. */
+function plots(notebook: ExecutedNotebook): Output[] {
+  return notebook.outputs.filter((output) => output.data?.["application/vnd.plotly.v1+json"]);
+}
+
+// Only outputs of this module's displays are checked: the Deno kernel (≤ 2.9) can publish a
+// cell's last plain output (a string value, a final console.log) after the cell's `idle`, and
+// nbconvert then drops it; the module's displays are published so that they always arrive.
+Object.assign(EXPECTATIONS, {
+  "02-looking-at-results.ipynb": (notebook: ExecutedNotebook) => {
+    assert.ok(plots(notebook).length >= 3, "charts: property bars, profile, timeline");
+    const structures = notebook.outputs.filter((output) =>
+      mime(output, "text/html").toLowerCase().includes("3dmol") && output.data?.["image/png"]
+    );
+    assert.ok(structures.length >= 2, "structure viewers with their static pictures");
+    assert.ok(
+      plainMatching(notebook, /Six small proteins — protein-properties · COMPLETED/).length,
+    );
+    assert.ok(plainMatching(notebook, /^Jobs of workload-simulator/).length, "per-tool history");
+  },
+  "03-protein-properties.ipynb": (notebook: ExecutedNotebook) => {
+    assert.ok(plainMatching(notebook, /^M13 coat protein — Kyte–Doolittle/).length, "hydropathy");
+    assert.ok(plainMatching(notebook, /^Ideal α-helix, 22 residues/).length, "built helix in 3D");
+    assert.ok(plainMatching(notebook, /Six well-known proteins — protein-properties/).length);
+  },
+  "04-batch.ipynb": (notebook: ExecutedNotebook) => {
+    assert.ok(plainMatching(notebook, /200\/200 completed, 0 failed/).length, "resumed batch done");
+  },
+  "05-pipeline-jobs.ipynb": (notebook: ExecutedNotebook) => {
+    assert.ok(plainMatching(notebook, /4\/4 finished · 4 completed/).length, "four job types");
+  },
+  "06-files-and-events.ipynb": (notebook: ExecutedNotebook) => {
+    assert.ok(
+      plainMatching(notebook, /Saved file \+ insulin B — protein-properties · COMPLETED/).length,
+    );
+    assert.ok(plainMatching(notebook, /Cancelled/).length, "the cancelled job in the history");
+  },
+});
+
 const notebooks = [...Deno.readDirSync(NOTEBOOKS)]
   .filter((entry) => entry.isFile && entry.name.endsWith(".ipynb"))
   .map((entry) => entry.name)

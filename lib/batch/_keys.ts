@@ -7,25 +7,8 @@
  * the API answers with the job it already made: no second job, no second charge.
  * @module
  */
-import { createHash } from "node:crypto";
+import { canonicalJson, sha256Hex as sha256 } from "../contract/canonical.ts";
 import { join } from "node:path";
-
-/** JSON with object keys sorted, so equal payloads hash equally. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, inner) =>
-      inner && typeof inner === "object" && !Array.isArray(inner)
-        ? Object.fromEntries(
-          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a < b ? -1 : 1),
-        )
-        : inner,
-  );
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 /** Hex SHA-256 of a payload's canonical JSON. */
 export function payloadHash(payload: unknown): string {

@@ -26,11 +26,10 @@ import { abortErrorOf } from "./_core.ts";
 import { isKnownStatus, isTerminal } from "./_wait.ts";
 import { ConflictError, JobStateError, TimeoutError, UnknownStatusError } from "./errors.ts";
 import { Result } from "./result.ts";
-import { $display, cellOutput, type MimeBundle } from "../display/_jupyter.ts";
+import { $display, cellOutput, isCellResult, type MimeBundle } from "../display/_jupyter.ts";
 import { LiveProgress, progressLine, renderJobProgress } from "../display/progress.ts";
-import { html } from "../display/_html.ts";
 import type { z } from "zod";
-import { createHash } from "node:crypto";
+import { canonicalJson, sha256Hex } from "../contract/canonical.ts";
 
 /** Options of {@linkcode Job.wait}. */
 export interface WaitOptions {
@@ -107,19 +106,6 @@ export async function cancelJobById(
 const RETRYABLE_FROM = ["FAILED", "TIMEOUT"] as const;
 const DUPLICABLE_FROM = ["COMPLETED"] as const;
 
-/** JSON with object keys sorted, so equal requests give equal keys. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, inner) =>
-      inner && typeof inner === "object" && !Array.isArray(inner)
-        ? Object.fromEntries(
-          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a < b ? -1 : 1),
-        )
-        : inner,
-  );
-}
-
 // Field names and types come from the wire schema; the class adds behaviour.
 export interface Job extends Readonly<ClientJob> {}
 
@@ -127,7 +113,8 @@ export interface Job extends Readonly<ClientJob> {}
 export class Job {
   readonly #ctx: ClientContext;
   #data: ClientJob;
-  #liveShown = false;
+  /** When a live display of this job last showed its final state (ms since epoch). */
+  #liveFinishedAt = 0;
 
   /** Wrap a job resource. */
   constructor(
@@ -184,10 +171,14 @@ export class Job {
    */
   async wait(options: WaitOptions = {}): Promise<this> {
     const live = (options.display ?? this.#ctx.displayByDefault) ? new LiveProgress() : undefined;
-    if (live) this.#liveShown = true;
+    const finishLive = async () => {
+      if (!live) return;
+      await live.finish(this.#data);
+      this.#liveFinishedAt = Date.now();
+    };
     live?.update(this.#data);
     if (this.terminal) {
-      await live?.finish(this.#data);
+      await finishLive();
       return this;
     }
     const controller = new AbortController();
@@ -225,7 +216,7 @@ export class Job {
     } finally {
       clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
-      await live?.finish(this.#data);
+      await finishLive();
     }
     return this;
   }
@@ -276,9 +267,7 @@ export class Job {
     const { name, idempotencyKey, ...requestOptions } = options;
     const body = { ...request, ...(name !== undefined ? { name } : {}) };
     // Same source job and same body → same key → the API returns the job made the first time.
-    const derived = `retry_${this.#data.id}_${
-      createHash("sha256").update(canonicalJson(body)).digest("hex").slice(0, 16)
-    }`;
+    const derived = `retry_${this.#data.id}_${sha256Hex(canonicalJson(body)).slice(0, 16)}`;
     return await this.#ctx.submit(body, {
       ...requestOptions,
       idempotencyKey: idempotencyKey ?? derived,
@@ -358,15 +347,10 @@ export class Job {
 
   /** Jupyter display: the progress card, or one line when a live display already shows it. */
   [$display](): MimeBundle | Promise<MimeBundle> {
-    if (this.#liveShown && this.terminal) {
-      const line = progressLine(this.#data).split("\n")[0];
-      return cellOutput({
-        "text/plain": line,
-        "text/html":
-          html`<div style="font-family: system-ui, sans-serif; font-size: 12px; color: #6b7280;">${line}</div>`
-            .value,
-      });
-    }
+    // `await job.wait()` ending a cell: its live card above already shows this final state,
+    // so the cell's value adds nothing. (The cell's value is displayed right after the wait
+    // resolves; a second is a wide bound for "right after".)
+    if (isCellResult() && Date.now() - this.#liveFinishedAt < 1000) return {};
     return cellOutput(renderJobProgress(this.#data));
   }
 }

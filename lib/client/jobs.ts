@@ -29,7 +29,7 @@ import { InvalidRequestError, NotFoundError } from "./errors.ts";
 import { cancelJobById, Job, type JobCancellationResult } from "./job.ts";
 import { Listing } from "./_pagination.ts";
 import type { Tools } from "./tools.ts";
-import { checkJobRequest } from "../inputs/check.ts";
+import { checkJobRequest } from "../contract/check.ts";
 import { type Displayable, withDisplay } from "../display/_jupyter.ts";
 import { renderQuote } from "../display/quote.ts";
 import { renderJobHistory } from "../display/history.ts";

@@ -269,28 +269,14 @@ export class Result {
    * An expired signed URL is renewed by fetching the result again.
    */
   async download(name?: string, options: ResultDownloadOptions = {}): Promise<DownloadedFile> {
-    const file = name === undefined
-      ? this.#data.files[0]
-      : this.#data.files.find((candidate) => candidate.name === name);
-    if (!file) {
-      const names = this.#data.files.map((f) => f.name).join(", ") || "none";
-      throw new ProteinIQError(
-        name === undefined
-          ? `Job ${this.#data.job_id} has no result files`
-          : `Job ${this.#data.job_id} has no result file "${name}"; its files are: ${names}`,
-      );
-    }
-    if (!file.url) {
-      throw new ProteinIQError(
-        `Result file "${file.name}" has no download URL (not downloadable through the API)`,
-      );
-    }
+    const file = this.#file(name);
+    const url = this.#urlOf(file);
     const path = options.path ?? join(options.dir ?? ".", safeLocalName(file.name));
     return await downloadToFile(
       this.#ctx.core,
       {
         name: file.name,
-        url: file.url,
+        url,
         contentType: file.content_type,
         sizeBytes: file.size_bytes,
       },

@@ -74,13 +74,20 @@ export function settle(bytes = 0): Promise<void> {
  * `idle` status; batch runners (nbconvert, papermill, nbclient) stop listening at `idle`, so
  * about one result in seven was lost from saved notebooks in our measurements. When this
  * object is the cell's value (the kernel's `broadcastResult` is on the stack), we publish the
- * bundle ourselves as `display_data`, give the kernel one macrotask to send it (it then
- * always precedes `idle`), and leave the `execute_result` empty. Everywhere else the bundle
+ * bundle ourselves as `display_data`, pause briefly so the kernel sends it (it then always
+ * precedes `idle`), and leave the `execute_result` empty. Everywhere else the bundle
  * is returned unchanged.
  */
 export function cellOutput(bundle: MimeBundle): MimeBundle | Promise<MimeBundle> {
-  if (!inJupyter() || !/\bbroadcastResult\b/.test(new Error().stack ?? "")) return bundle;
-  return publishAsCellOutput(bundle);
+  return isCellResult() ? publishAsCellOutput(bundle) : bundle;
+}
+
+/**
+ * Whether the caller is being displayed as a cell's value (the Deno kernel's
+ * `broadcastResult` is on the stack), as opposed to `Deno.jupyter.display()` or `format()`.
+ */
+export function isCellResult(): boolean {
+  return inJupyter() && /\bbroadcastResult\b/.test(new Error().stack ?? "");
 }
 
 /**
@@ -90,7 +97,7 @@ export function cellOutput(bundle: MimeBundle): MimeBundle | Promise<MimeBundle>
  * Big bundles get a longer pause so they leave the kernel before the cell's `idle`.
  */
 export function cellOutputAsync(render: () => Promise<MimeBundle>): Promise<MimeBundle> {
-  const direct = inJupyter() && /\bbroadcastResult\b/.test(new Error().stack ?? "");
+  const direct = isCellResult();
   return render().then((bundle) => direct ? publishAsCellOutput(bundle) : bundle);
 }
 

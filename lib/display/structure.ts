@@ -34,6 +34,7 @@ import {
   parseStructure,
 } from "./_structure_parse.ts";
 import type { ResiduePoint } from "./charts.ts";
+import { PALETTE } from "./_chart_model.ts";
 
 export { type Atom, type ParsedStructure, parseStructure } from "./_structure_parse.ts";
 
@@ -126,20 +127,8 @@ export function atomColor(p: ColorParams, chain: string, resi: number, b: number
   return mix(p.stops, (resi - span[0]) / (span[1] - span[0] || 1));
 }
 
-const CHAIN_COLORS = [
-  "#2563eb",
-  "#dc2626",
-  "#16a34a",
-  "#d97706",
-  "#9333ea",
-  "#0891b2",
-  "#db2777",
-  "#65a30d",
-  "#4b5563",
-  "#ea580c",
-  "#0d9488",
-  "#7c3aed",
-];
+/** Chain colours: the chart palette, so a chain and its profile line share a colour. */
+const CHAIN_COLORS = PALETTE;
 const BFACTOR_STOPS = ["#1d4ed8", "#93c5fd", "#f8fafc", "#fca5a5", "#b91c1c"];
 const SPECTRUM_STOPS = ["#1d4ed8", "#0891b2", "#16a34a", "#ca8a04", "#ea580c", "#dc2626"];
 const PLDDT_CLASSES: [number, string, string][] = [

@@ -28,7 +28,7 @@ import type { HttpCore, RequestOptions } from "../client/_core.ts";
 import type { Files, SavedFile } from "../client/files.ts";
 import { Job } from "../client/job.ts";
 import type { Result } from "../client/result.ts";
-import { checkJobRequest, type ItemFacts, itemIssues } from "./check.ts";
+import { checkJobRequest, type ItemFacts, itemIssues } from "../contract/check.ts";
 
 /** Options of every builder method. */
 export interface ItemOptions {

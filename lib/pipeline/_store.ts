@@ -9,12 +9,11 @@
  * where its clock says, with the exact `started_at`/`completed_at` it would have had.
  * @module
  */
-import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
-import { createHash, randomBytes } from "node:crypto";
+import { Database, type Row } from "../_sqlite.ts";
+import { randomBytes } from "node:crypto";
+import { sha256Hex as sha256 } from "../contract/canonical.ts";
 import type { JobType, PipelineJob, PipelineJobResults, Variant } from "./contract.ts";
 import { PipelineFailure, runPipeline } from "./_pipelines.ts";
-
-type Row = Record<string, SQLOutputValue>;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pipeline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -75,10 +74,6 @@ export function isoPython(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000+00:00");
 }
 
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
 /** A new opaque token for an org. */
 export function newToken(): string {
   return `plt_${randomBytes(24).toString("base64url")}`;
@@ -103,57 +98,29 @@ export class HttpProblem extends Error {
 
 /** Storage of one pipeline sandbox. */
 export class PipelineStore {
-  readonly #db: DatabaseSync;
+  readonly #db: Database;
   readonly #pace: PipelinePace;
-  #depth = 0;
 
   /** Open (and create) the store at `path` (`":memory:"` for memory). */
   constructor(path: string, pace: PipelinePace) {
-    this.#db = new DatabaseSync(path);
-    if (path !== ":memory:") this.#db.exec("PRAGMA journal_mode = WAL");
-    this.#db.exec("PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL");
-    this.#db.exec(SCHEMA);
+    this.#db = new Database(path, SCHEMA);
     this.#pace = pace;
-  }
-
-  #get(sql: string, ...params: SQLInputValue[]): Row | undefined {
-    return this.#db.prepare(sql).get(...params) as Row | undefined;
-  }
-
-  #all(sql: string, ...params: SQLInputValue[]): Row[] {
-    return this.#db.prepare(sql).all(...params) as Row[];
-  }
-
-  #run(sql: string, ...params: SQLInputValue[]): void {
-    this.#db.prepare(sql).run(...params);
   }
 
   /** Run `fn` in one IMMEDIATE transaction (two processes may share the file). */
   transaction<T>(fn: () => T): T {
-    if (this.#depth > 0) return fn();
-    this.#db.exec("BEGIN IMMEDIATE");
-    this.#depth++;
-    try {
-      const value = fn();
-      this.#db.exec("COMMIT");
-      return value;
-    } catch (error) {
-      this.#db.exec("ROLLBACK");
-      throw error;
-    } finally {
-      this.#depth--;
-    }
+    return this.#db.transaction(fn);
   }
 
   /** A meta value. */
   meta(key: string): string | undefined {
-    const row = this.#get("SELECT value FROM pipeline_meta WHERE key = ?", key);
+    const row = this.#db.get("SELECT value FROM pipeline_meta WHERE key = ?", key);
     return row ? String(row.value) : undefined;
   }
 
   /** Set a meta value. */
   setMeta(key: string, value: string): void {
-    this.#run(
+    this.#db.run(
       "INSERT INTO pipeline_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       key,
       value,
@@ -164,7 +131,7 @@ export class PipelineStore {
   createOrg(name: string): { orgId: string; token: string } {
     return this.transaction(() => {
       const orgId = crypto.randomUUID();
-      this.#run(
+      this.#db.run(
         "INSERT INTO pipeline_orgs (id, name, created_at) VALUES (?, ?, ?)",
         orgId,
         name,
@@ -176,12 +143,12 @@ export class PipelineStore {
 
   /** Whether an org exists. */
   hasOrg(orgId: string): boolean {
-    return this.#get("SELECT id FROM pipeline_orgs WHERE id = ?", orgId) !== undefined;
+    return this.#db.get("SELECT id FROM pipeline_orgs WHERE id = ?", orgId) !== undefined;
   }
 
   /** A new token for an org (a given one, e.g. kept from an earlier run, or a random one). */
   createToken(orgId: string, token = newToken()): string {
-    this.#run(
+    this.#db.run(
       "INSERT OR IGNORE INTO pipeline_tokens (token_sha256, org_id, created_at) VALUES (?, ?, ?)",
       sha256(token),
       orgId,
@@ -192,7 +159,7 @@ export class PipelineStore {
 
   /** Revoke a token. */
   revokeToken(token: string): void {
-    this.#run(
+    this.#db.run(
       "UPDATE pipeline_tokens SET revoked_at = ? WHERE token_sha256 = ?",
       isoPython(Date.now()),
       sha256(token),
@@ -201,7 +168,7 @@ export class PipelineStore {
 
   /** The org of a token, or undefined for an unknown or revoked token. */
   orgOfToken(token: string): string | undefined {
-    const row = this.#get(
+    const row = this.#db.get(
       "SELECT org_id FROM pipeline_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
       sha256(token),
     );
@@ -214,7 +181,7 @@ export class PipelineStore {
     variant: { name: string; sequence: string; chain?: string },
   ): Variant {
     const id = crypto.randomUUID();
-    this.#run(
+    this.#db.run(
       "INSERT INTO pipeline_variants (id, org_id, name, chain, sequence, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       id,
       orgId,
@@ -228,7 +195,7 @@ export class PipelineStore {
 
   /** A variant of an org; undefined when it does not exist or another org owns it. */
   variant(orgId: string, variantId: string): Variant | undefined {
-    const row = this.#get(
+    const row = this.#db.get(
       "SELECT * FROM pipeline_variants WHERE id = ? AND org_id = ?",
       variantId.toLowerCase(),
       orgId,
@@ -238,7 +205,7 @@ export class PipelineStore {
 
   /** The variants of an org, oldest first. */
   variants(orgId: string): Variant[] {
-    return this.#all("SELECT * FROM pipeline_variants WHERE org_id = ? ORDER BY seq", orgId).map(
+    return this.#db.all("SELECT * FROM pipeline_variants WHERE org_id = ? ORDER BY seq", orgId).map(
       toVariant,
     );
   }
@@ -255,7 +222,7 @@ export class PipelineStore {
     return this.transaction(() => {
       const fingerprint = sha256(JSON.stringify([body.variant_id.toLowerCase(), body.job_type]));
       if (idempotencyKey !== undefined) {
-        const stored = this.#get(
+        const stored = this.#db.get(
           "SELECT request_sha256, job_id FROM pipeline_idempotency WHERE org_id = ? AND key = ?",
           orgId,
           idempotencyKey,
@@ -276,7 +243,7 @@ export class PipelineStore {
       const now = Date.now();
       const startsMs = now + this.#pace.pendingMs;
       const endsMs = startsMs + this.#runTime(id, body.job_type);
-      this.#run(
+      this.#db.run(
         `INSERT INTO pipeline_jobs (id, org_id, variant_id, job_type, status, created_ms, starts_ms, ends_ms)
          VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)`,
         id,
@@ -288,7 +255,7 @@ export class PipelineStore {
         endsMs,
       );
       if (idempotencyKey !== undefined) {
-        this.#run(
+        this.#db.run(
           "INSERT INTO pipeline_idempotency (org_id, key, request_sha256, job_id, created_at) VALUES (?, ?, ?, ?, ?)",
           orgId,
           idempotencyKey,
@@ -311,7 +278,7 @@ export class PipelineStore {
   /** A job of an org, brought up to date; undefined when unknown or another org's. */
   job(orgId: string, jobId: string, now = Date.now()): PipelineJob | undefined {
     return this.transaction(() => {
-      const row = this.#get(
+      const row = this.#db.get(
         "SELECT * FROM pipeline_jobs WHERE id = ? AND org_id = ?",
         jobId.toLowerCase(),
         orgId,
@@ -324,7 +291,7 @@ export class PipelineStore {
   /** The results of a completed job; a `409` with `Retry-After` before that. */
   results(orgId: string, jobId: string, now = Date.now()): PipelineJobResults {
     return this.transaction(() => {
-      const row = this.#get(
+      const row = this.#db.get(
         "SELECT * FROM pipeline_jobs WHERE id = ? AND org_id = ?",
         jobId.toLowerCase(),
         orgId,
@@ -361,14 +328,14 @@ export class PipelineStore {
     const endsMs = Number(row.ends_ms);
     if (status === "pending" && now >= startsMs) {
       status = "running";
-      this.#run(
+      this.#db.run(
         "UPDATE pipeline_jobs SET status = 'running', started_at = ? WHERE id = ?",
         isoPython(startsMs),
         String(row.id),
       );
     }
     if (status === "running" && now >= endsMs) {
-      const variant = this.#get(
+      const variant = this.#db.get(
         "SELECT sequence FROM pipeline_variants WHERE id = ?",
         String(row.variant_id),
       );
@@ -380,7 +347,7 @@ export class PipelineStore {
         if (!(error instanceof PipelineFailure)) throw error;
         outcome = { status: "failed", error: error.message };
       }
-      this.#run(
+      this.#db.run(
         `UPDATE pipeline_jobs SET status = ?, started_at = COALESCE(started_at, ?), completed_at = ?,
            error_message = ?, results = ? WHERE id = ?`,
         outcome.status,
@@ -391,17 +358,17 @@ export class PipelineStore {
         String(row.id),
       );
     }
-    return this.#get("SELECT * FROM pipeline_jobs WHERE id = ?", String(row.id))!;
+    return this.#db.get("SELECT * FROM pipeline_jobs WHERE id = ?", String(row.id))!;
   }
 
   /** Every job row (tests and benchmarks read timestamps from here). */
   allJobs(): PipelineJob[] {
-    return this.#all("SELECT * FROM pipeline_jobs ORDER BY seq").map(toJob);
+    return this.#db.all("SELECT * FROM pipeline_jobs ORDER BY seq").map(toJob);
   }
 
   /** Close the file. */
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    this.#db.close();
   }
 }
 

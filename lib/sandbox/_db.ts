@@ -1,13 +1,11 @@
 /**
- * SQLite access for the sandbox: opening, schema, transactions and typed row reads.
- * Every write that must not be half-done (a submission and its charge, a completion and its
- * files) goes through {@linkcode Database.transaction}.
+ * The sandbox's SQLite schema. Every write that must not be half-done (a submission and its
+ * charge, a completion and its files) goes through {@linkcode Database.transaction}.
  * @module
  */
-import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqlite";
+import { Database } from "../_sqlite.ts";
 
-/** A row as node:sqlite returns it. */
-export type Row = Record<string, SQLOutputValue>;
+export { bytes, Database, number, numberOrNull, type Row, text, textOrNull } from "../_sqlite.ts";
 
 const SCHEMA_VERSION = 1;
 
@@ -133,106 +131,16 @@ CREATE TABLE IF NOT EXISTS ledger (
 );
 `;
 
-/** A thin wrapper over `node:sqlite` with the sandbox schema applied. */
-export class Database {
-  readonly #db: DatabaseSync;
-  #depth = 0;
-
-  /** Open (and create) the database at `path`, or in memory for `":memory:"`. */
-  constructor(path: string) {
-    this.#db = new DatabaseSync(path);
-    // WAL lets an embedded sandbox in another kernel read while this one writes.
-    if (path !== ":memory:") this.#db.exec("PRAGMA journal_mode = WAL");
-    this.#db.exec(
-      "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
+/** Open the sandbox database at `path` (`":memory:"` for memory), creating its tables. */
+export function openSandboxDatabase(path: string): Database {
+  const db = new Database(path, SCHEMA);
+  const version = db.get("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!version) {
+    db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+  } else if (Number(version.value) > SCHEMA_VERSION) {
+    throw new Error(
+      `sandbox database schema ${version.value} is newer than this module understands (${SCHEMA_VERSION})`,
     );
-    this.#db.exec(SCHEMA);
-    const version = this.get("SELECT value FROM meta WHERE key = 'schema_version'");
-    if (!version) {
-      this.run(
-        "INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
-        String(SCHEMA_VERSION),
-      );
-    } else if (Number(version.value) > SCHEMA_VERSION) {
-      throw new Error(
-        `sandbox database schema ${version.value} is newer than this module understands (${SCHEMA_VERSION})`,
-      );
-    }
   }
-
-  /** Run a statement; returns the changed row count and last row id. */
-  run(sql: string, ...params: SQLInputValue[]): { changes: number; lastInsertRowid: number } {
-    const result = this.#db.prepare(sql).run(...params);
-    return { changes: Number(result.changes), lastInsertRowid: Number(result.lastInsertRowid) };
-  }
-
-  /** First row or undefined. */
-  get(sql: string, ...params: SQLInputValue[]): Row | undefined {
-    return this.#db.prepare(sql).get(...params) as Row | undefined;
-  }
-
-  /** All rows. */
-  all(sql: string, ...params: SQLInputValue[]): Row[] {
-    return this.#db.prepare(sql).all(...params) as Row[];
-  }
-
-  /**
-   * Run `fn` in one IMMEDIATE transaction (nested calls join the outer one).
-   * IMMEDIATE takes the write lock up front, so two processes sharing the file never
-   * both pass a credit check before either writes.
-   */
-  transaction<T>(fn: () => T): T {
-    if (this.#depth > 0) return fn();
-    this.#db.exec("BEGIN IMMEDIATE");
-    this.#depth++;
-    try {
-      const value = fn();
-      this.#db.exec("COMMIT");
-      return value;
-    } catch (error) {
-      this.#db.exec("ROLLBACK");
-      throw error;
-    } finally {
-      this.#depth--;
-    }
-  }
-
-  /** Close the file. */
-  close(): void {
-    if (this.#db.isOpen) this.#db.close();
-  }
-}
-
-/** Read a text column. */
-export function text(row: Row, column: string): string {
-  const value = row[column];
-  if (typeof value !== "string") throw new TypeError(`column ${column} is not text`);
-  return value;
-}
-
-/** Read a nullable text column. */
-export function textOrNull(row: Row, column: string): string | null {
-  const value = row[column];
-  return value === null || value === undefined ? null : String(value);
-}
-
-/** Read a numeric column. */
-export function number(row: Row, column: string): number {
-  const value = row[column];
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  throw new TypeError(`column ${column} is not a number`);
-}
-
-/** Read a nullable numeric column. */
-export function numberOrNull(row: Row, column: string): number | null {
-  const value = row[column];
-  return value === null || value === undefined ? null : number(row, column);
-}
-
-/** Read a blob column. */
-export function bytes(row: Row, column: string): Uint8Array<ArrayBuffer> {
-  const value = row[column];
-  if (value instanceof Uint8Array) return value as Uint8Array<ArrayBuffer>;
-  throw new TypeError(`column ${column} is not a blob`);
+  return db;
 }

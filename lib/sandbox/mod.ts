@@ -12,7 +12,7 @@
  * @module
  */
 import type { Scope } from "../contract/account.ts";
-import { Database, text } from "./_db.ts";
+import { type Database, openSandboxDatabase, text } from "./_db.ts";
 import {
   ChangeSignal,
   type Pace,
@@ -178,7 +178,7 @@ function ensureDefaultWorkspace(
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   // Check the profile before anything is opened, so a bad one leaves nothing behind.
   const initialFaults = options.faults ? parseFaultProfile(options.faults) : null;
-  const db = new Database(options.database ?? ":memory:");
+  const db = openSandboxDatabase(options.database ?? ":memory:");
   let signingSecret = meta(db, "signing_secret");
   if (!signingSecret) {
     signingSecret = randomToken(48);

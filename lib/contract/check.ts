@@ -20,9 +20,9 @@
  * ```
  * @module
  */
-import type { QuoteRequest } from "../contract/jobs.ts";
-import type { Issue } from "../contract/issues.ts";
-import type { InputSlot, SettingDefinition, ToolDetail } from "../contract/tools.ts";
+import type { QuoteRequest } from "./jobs.ts";
+import type { Issue } from "./issues.ts";
+import type { InputSlot, SettingDefinition, ToolDetail } from "./tools.ts";
 import { parseFasta } from "../bio/fasta.ts";
 
 /** What the checker knows about an item beyond the wire fields (e.g. a saved file's size). */
@@ -35,6 +35,11 @@ export interface ItemFacts {
 export interface CheckOptions {
   /** Facts about items whose content is not inline, by item id. */
   facts?: ReadonlyMap<string, ItemFacts>;
+  /**
+   * Also check inline content (FASTA parses, not empty, record and length limits). Default
+   * `true`. The sandbox turns it off: its tools check content themselves, naming records.
+   */
+  content?: boolean;
 }
 
 /**
@@ -86,6 +91,7 @@ export function checkJobRequest(
     issues.push(...itemIssues(slot, item, at));
     if (item.content !== undefined) {
       totalBytes += new TextEncoder().encode(item.content).byteLength;
+      if (options.content === false) return;
       if (item.format.toLowerCase() === "fasta") {
         const parsed = parseFasta(item.content);
         records += parsed.records.length;
@@ -185,6 +191,28 @@ export function itemIssues(
     });
   }
   return issues;
+}
+
+/**
+ * The settings a run uses: the given values, with each missing one set to its default.
+ *
+ * @example
+ * ```ts
+ * import { resolveSettings } from "./check.ts";
+ * resolveSettings([{ id: "ph", label: "pH", type: "number", description: "", default: 7 }], {});
+ * // { ph: 7 }
+ * ```
+ */
+export function resolveSettings(
+  definitions: readonly SettingDefinition[],
+  given: Readonly<Record<string, string | number | boolean | null>>,
+): Record<string, string | number | boolean | null> {
+  return Object.fromEntries(
+    definitions.map((definition) => [
+      definition.id,
+      Object.hasOwn(given, definition.id) ? given[definition.id] : definition.default,
+    ]),
+  );
 }
 
 /**
