@@ -107,7 +107,11 @@ Deno.test("a process killed between submitting and writing the manifest does not
     input: { inputs: [fastaItem(fasta, { slotId: "protein", kind: "protein" })] },
   };
   const orphan = await piq.jobs.submit(payload, {
-    idempotencyKey: idempotencyKeyFor(name, key, payloadHash(payload), 1),
+    idempotencyKey: idempotencyKeyFor(name, {
+      key,
+      payloadSha256: payloadHash(payload),
+      attempt: 1,
+    }),
   });
   const batch = await runToolBatch(piq, {
     name,
@@ -352,15 +356,19 @@ Deno.test("idempotency keys depend on the batch, the item, the payload and the a
     payloadHash({ input: { a: 2, b: 1 }, tool: "t" }),
     "key order does not matter",
   );
-  const key = idempotencyKeyFor("screen", "s1", hash, 1);
-  assert.equal(key, idempotencyKeyFor("screen", "s1", hash, 1));
+  const key = idempotencyKeyFor("screen", { key: "s1", payloadSha256: hash, attempt: 1 });
+  assert.equal(key, idempotencyKeyFor("screen", { key: "s1", payloadSha256: hash, attempt: 1 }));
   assert.ok(key.length <= 255 && /^[\x21-\x7e]+$/.test(key));
   for (
     const other of [
-      idempotencyKeyFor("screen 2", "s1", hash, 1),
-      idempotencyKeyFor("screen", "s2", hash, 1),
-      idempotencyKeyFor("screen", "s1", payloadHash({ tool: "t" }), 1),
-      idempotencyKeyFor("screen", "s1", hash, 2),
+      idempotencyKeyFor("screen 2", { key: "s1", payloadSha256: hash, attempt: 1 }),
+      idempotencyKeyFor("screen", { key: "s2", payloadSha256: hash, attempt: 1 }),
+      idempotencyKeyFor("screen", {
+        key: "s1",
+        payloadSha256: payloadHash({ tool: "t" }),
+        attempt: 1,
+      }),
+      idempotencyKeyFor("screen", { key: "s1", payloadSha256: hash, attempt: 2 }),
     ]
   ) {
     assert.notEqual(other, key);

@@ -156,6 +156,19 @@ Deno.test("outside Jupyter a piped display prints one line per status change", a
   assert.match(lines[2], /Completed/);
 });
 
+Deno.test("a piped display prints the final state once when finish() follows the terminal update", async () => {
+  const lines: string[] = [];
+  const live = new LiveProgress({ write: (text) => lines.push(text), jupyter: false });
+  live.update(job({ status: "PENDING", progress: 0 }));
+  const done = job({ status: "COMPLETED", progress: 100 });
+  live.update(done);
+  await live.finish(done);
+  assert.deepEqual(lines.map((line) => line.match(/Pending|Completed/)?.[0]), [
+    "Pending",
+    "Completed",
+  ]);
+});
+
 const PIPELINE = [
   { id: "p1", job_type: "humanization", status: "completed", created_at: new Date().toISOString() },
   { id: "p2", job_type: "structure", status: "running" },

@@ -30,17 +30,17 @@ export function slug(name: string): string {
  * @example
  * ```ts
  * import { idempotencyKeyFor, payloadHash } from "./_keys.ts";
- * const key = idempotencyKeyFor("screen", "seq1", payloadHash({ a: 1 }), 1);
+ * const key = idempotencyKeyFor("screen", { key: "seq1", payloadSha256: payloadHash({ a: 1 }), attempt: 1 });
  * console.log(key.startsWith("batch-screen-")); // true
  * ```
  */
 export function idempotencyKeyFor(
   batchName: string,
-  itemKey: string,
-  payloadSha256: string,
-  attempt: number,
+  item: { key: string; payloadSha256: string; attempt: number },
 ): string {
-  const digest = sha256([batchName, itemKey, payloadSha256, String(attempt)].join("\u0000"));
+  const digest = sha256(
+    [batchName, item.key, item.payloadSha256, String(item.attempt)].join("\u0000"),
+  );
   return `batch-${slug(batchName).slice(0, 40)}-${digest.slice(0, 40)}`;
 }
 

@@ -251,7 +251,11 @@ export class Batch<P> implements Displayable {
   #boardShown = false;
 
   /** @internal Use {@linkcode runBatch}. */
-  constructor(adapter: JobAdapter<P>, manifest: Manifest, options: BatchOptions, order: string[]) {
+  constructor(
+    adapter: JobAdapter<P>,
+    run: { manifest: Manifest; options: BatchOptions; order: string[] },
+  ) {
+    const { manifest, options, order } = run;
     this.#adapter = adapter;
     this.#manifest = manifest;
     this.#options = options;
@@ -551,12 +555,11 @@ export class Batch<P> implements Displayable {
 
   async #submit(entry: ManifestItem): Promise<void> {
     const signal = this.#controller.signal;
-    entry.idempotency_key = idempotencyKeyFor(
-      this.name,
-      entry.key,
-      entry.payload_sha256,
-      entry.attempt,
-    );
+    entry.idempotency_key = idempotencyKeyFor(this.name, {
+      key: entry.key,
+      payloadSha256: entry.payload_sha256,
+      attempt: entry.attempt,
+    });
     entry.state = "submitting";
     this.#manifest.touch();
     let snapshot: JobSnapshot;
@@ -1268,7 +1271,7 @@ export async function runBatch<P>(
     { name: options.name, vendor: adapter.vendor, account },
     (line) => early.push(line),
   );
-  const batch = new Batch(adapter, manifest, options, items.map((item) => item.key));
+  const batch = new Batch(adapter, { manifest, options, order: items.map((item) => item.key) });
   for (const line of early) batch.note(line);
   if (path !== null) ACTIVE.set(path, batch as Batch<unknown>);
   await batch.start(items);

@@ -179,6 +179,7 @@ export class LiveOutput<S> {
       return;
     }
     const done = final || terminal;
+    this.#shown = true;
     if (this.#tty) {
       this.sent++;
       if (done) {
