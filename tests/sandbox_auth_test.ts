@@ -4,8 +4,17 @@
  * state errors, and keys never echoed back.
  */
 import assert from "node:assert/strict";
+import { ROUTES } from "../lib/contract/routes.ts";
 import { startSandbox } from "../lib/sandbox/mod.ts";
-import { caller, proteins, textItem, waitFor, workload } from "./sandbox_helpers.ts";
+import {
+  caller,
+  expectError,
+  expectOk,
+  proteins,
+  textItem,
+  waitFor,
+  workload,
+} from "./sandbox_helpers.ts";
 
 Deno.test("a key sees only its workspace's jobs, files and results: others are 404 not_found", async () => {
   await using sandbox = await startSandbox({ database: ":memory:", pace: "instant" });
@@ -13,14 +22,18 @@ Deno.test("a key sees only its workspace's jobs, files and results: others are 4
   const bobKey = sandbox.createWorkspace({ name: "Bob's lab" }).apiKey;
   const bob = caller(sandbox.url, bobKey);
 
-  const job = (await alice("POST", "/api/v1/jobs", { body: proteins() })).body;
-  const queued = (await alice("POST", "/api/v1/jobs", {
-    body: workload({ seconds: 5 }, { name: "long" }),
-  })).body;
+  const job = expectOk(await alice("POST", "/api/v1/jobs", { body: proteins() }), ROUTES.submitJob);
+  const queued = expectOk(
+    await alice("POST", "/api/v1/jobs", { body: workload({ seconds: 5 }, { name: "long" }) }),
+    ROUTES.submitJob,
+  );
   await waitFor(alice, job.id);
-  const file = (await alice("POST", "/api/v1/files", {
-    body: { filename: "alice.txt", content: "secret data" },
-  })).body;
+  const file = expectOk(
+    await alice("POST", "/api/v1/files", {
+      body: { filename: "alice.txt", content: "secret data" },
+    }),
+    ROUTES.uploadFile,
+  );
 
   const probes: [string, string][] = [
     ["GET", `/api/v1/jobs/${job.id}/status`],
@@ -31,19 +44,16 @@ Deno.test("a key sees only its workspace's jobs, files and results: others are 4
     ["DELETE", `/api/v1/files/${file.id}`],
   ];
   for (const [method, path] of probes) {
-    const answer = await bob(method, path);
-    assert.equal(answer.status, 404, `${method} ${path}`);
-    assert.equal(answer.body.error.code, "not_found");
+    expectError(await bob(method, path), 404, { code: "not_found", label: `${method} ${path}` });
     // The same answer as for an id that exists nowhere: nothing to probe.
     const nowhere = await bob(method, path.replace(/(job|file)_\w+/, "$1_doesnotexist"));
     assert.equal(nowhere.status, 404);
   }
-  assert.deepEqual((await bob("GET", "/api/v1/jobs")).body.data, []);
-  assert.deepEqual((await bob("GET", "/api/v1/files")).body.data, []);
+  assert.deepEqual(expectOk(await bob("GET", "/api/v1/jobs"), ROUTES.listJobs).data, []);
+  assert.deepEqual(expectOk(await bob("GET", "/api/v1/files"), ROUTES.listFiles).data, []);
   // A cursor from Alice's list means nothing in Bob's.
   const cursor = await bob("GET", `/api/v1/jobs?starting_after=${job.id}`);
-  assert.equal(cursor.status, 400);
-  assert.equal(cursor.body.error.code, "validation_error");
+  expectError(cursor, 400, { code: "validation_error" });
 
   // Referencing Alice's file from Bob's workspace: the file does not exist for Bob.
   const stolen = await bob("POST", "/api/v1/jobs", {
@@ -53,9 +63,10 @@ Deno.test("a key sees only its workspace's jobs, files and results: others are 4
       },
     }),
   });
-  assert.equal(stolen.status, 400);
-  assert.equal(stolen.body.error.code, "validation_error");
-  assert.match(stolen.body.error.message, /No saved file/);
+  assert.match(
+    expectError(stolen, 400, { code: "validation_error" }).error.message,
+    /No saved file/,
+  );
 
   // Alice's things are untouched.
   assert.equal((await alice("GET", `/api/v1/files/${file.id}`)).status, 200);
@@ -82,8 +93,7 @@ Deno.test("revoked, unknown and malformed keys are 401 and the key is never echo
   ];
   for (const [key, headers] of cases) {
     const answer = await call("GET", "/api/v1/jobs", { key, headers });
-    assert.equal(answer.status, 401, `${key} ${JSON.stringify(headers)}`);
-    assert.equal(answer.body.error.code, "unauthorized");
+    expectError(answer, 401, { code: "unauthorized", label: `${key} ${JSON.stringify(headers)}` });
     assert.match(answer.headers.get("www-authenticate") ?? "", /^Bearer/);
     assert.ok(!JSON.stringify(answer.body).includes(secret), "the secret never comes back");
   }
@@ -110,10 +120,11 @@ Deno.test("scopes: a valid key without the route's scope is 403 forbidden naming
     sandbox.createApiKey(sandbox.workspaceId, { scopes: ["files:read"] }),
   );
   const full = caller(sandbox.url, sandbox.apiKey);
-  const job = (await full("POST", "/api/v1/jobs", { body: proteins() })).body;
-  const file = (await full("POST", "/api/v1/files", {
-    body: { filename: "data.txt", content: "abc" },
-  })).body;
+  const job = expectOk(await full("POST", "/api/v1/jobs", { body: proteins() }), ROUTES.submitJob);
+  const file = expectOk(
+    await full("POST", "/api/v1/files", { body: { filename: "data.txt", content: "abc" } }),
+    ROUTES.uploadFile,
+  );
 
   const expectations: [ReturnType<typeof caller>, string, string, unknown, string][] = [
     [readOnly, "POST", "/api/v1/jobs", proteins(), "jobs:write"],
@@ -128,10 +139,11 @@ Deno.test("scopes: a valid key without the route's scope is 403 forbidden naming
     [filesRead, "POST", "/api/v1/files", { filename: "x.txt", content: "x" }, "files:write"],
   ];
   for (const [call, method, path, body, scope] of expectations) {
-    const answer = await call(method, path, { body });
-    assert.equal(answer.status, 403, `${method} ${path} needs ${scope}`);
-    assert.equal(answer.body.error.code, "forbidden");
-    assert.equal(answer.body.error.details.required_scope, scope);
+    const refused = expectError(await call(method, path, { body }), 403, {
+      code: "forbidden",
+      label: `${method} ${path} needs ${scope}`,
+    });
+    assert.equal(refused.error.details?.required_scope, scope);
   }
   assert.equal((await readOnly("GET", `/api/v1/jobs/${job.id}/status`)).status, 200);
   assert.equal((await filesRead("GET", `/api/v1/files/${file.id}`)).status, 200);
@@ -146,9 +158,8 @@ Deno.test("scopes: a valid key without the route's scope is 403 forbidden naming
   for (
     const [path, body] of [["/api/v1/jobs", byFile], ["/api/v1/jobs/quote", quoteBody]] as const
   ) {
-    const refused = await jobsOnly("POST", path, { body });
-    assert.equal(refused.status, 403, path);
-    assert.equal(refused.body.error.details.required_scope, "files:read");
+    const refused = expectError(await jobsOnly("POST", path, { body }), 403, { label: path });
+    assert.equal(refused.error.details?.required_scope, "files:read");
   }
   assert.equal((await full("POST", "/api/v1/jobs/quote", { body: quoteBody })).status, 200);
   const before = Number(sandbox.context.db.get("SELECT COUNT(*) AS n FROM jobs")?.n);
@@ -161,18 +172,14 @@ Deno.test("a workspace without a paid plan is 402 paid_plan_required; a deleted 
   const call = caller(sandbox.url, apiKey);
   assert.equal((await call("GET", "/api/v1/account")).status, 200);
   sandbox.updateWorkspace(workspace.id, { paid: false });
-  const unpaid = await call("GET", "/api/v1/account");
-  assert.equal(unpaid.status, 402);
-  assert.equal(unpaid.body.error.code, "paid_plan_required");
+  expectError(await call("GET", "/api/v1/account"), 402, { code: "paid_plan_required" });
   sandbox.updateWorkspace(workspace.id, { paid: true });
   sandbox.context.db.run(
     "UPDATE workspaces SET deleted_at = ? WHERE id = ?",
     new Date().toISOString(),
     workspace.id,
   );
-  const gone = await call("GET", "/api/v1/jobs");
-  assert.equal(gone.status, 404);
-  assert.equal(gone.body.error.code, "team_not_found");
+  expectError(await call("GET", "/api/v1/jobs"), 404, { code: "team_not_found" });
 });
 
 Deno.test("account reports the key's metadata and the workspace's live limits", async () => {
@@ -183,9 +190,13 @@ Deno.test("account reports the key's metadata and the workspace's live limits", 
   });
   const scoped = sandbox.createApiKey(sandbox.workspaceId, { scopes: ["jobs:read", "jobs:write"] });
   const call = caller(sandbox.url, scoped);
-  const running = (await call("POST", "/api/v1/jobs", { body: workload({ seconds: 2 }) })).body;
+  const running = expectOk(
+    await call("POST", "/api/v1/jobs", { body: workload({ seconds: 2 }) }),
+    ROUTES.submitJob,
+  );
   await waitFor(call, running.id, ["PROCESSING"]);
-  const account = (await call("GET", "/api/v1/account")).body;
+  const answer = await call("GET", "/api/v1/account");
+  const account = expectOk(answer, ROUTES.account);
   assert.equal(account.object, "account");
   assert.equal(account.workspace.id, sandbox.workspaceId);
   assert.equal(account.workspace.credits.available, 321 - 10, "the reservation is held");
@@ -196,6 +207,6 @@ Deno.test("account reports the key's metadata and the workspace's live limits", 
   assert.deepEqual(account.api_key.scopes, ["jobs:read", "jobs:write"]);
   assert.equal(account.api_key.env, "LIVE");
   assert.equal(account.api_key.prefix, scoped.split("_").slice(0, 3).join("_"));
-  assert.ok(!JSON.stringify(account).includes(scoped.split("_").at(-1)!));
+  assert.ok(!JSON.stringify(answer.body).includes(scoped.split("_").at(-1)!));
   await waitFor(call, running.id);
 });

@@ -7,7 +7,16 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { TERMINAL_STATUSES } from "../lib/contract/jobs.ts";
-import { caller, proteins, readEvents, textItem, workload } from "./sandbox_helpers.ts";
+import { ROUTES } from "../lib/contract/routes.ts";
+import {
+  caller,
+  expectOk,
+  jobOf,
+  proteins,
+  readEvents,
+  textItem,
+  workload,
+} from "./sandbox_helpers.ts";
 
 const MAIN = new URL("../lib/sandbox/main.ts", import.meta.url).pathname;
 const CREDITS = 1000;
@@ -103,10 +112,13 @@ Deno.test({
     try {
       const call = caller(server.url, server.apiKey);
       // Files that jobs will read.
-      const file = (await call("POST", "/api/v1/files", {
-        body: { filename: "input.txt", content: "durable input\n" },
-        headers: { "Idempotency-Key": "file-1" },
-      })).body;
+      const file = expectOk(
+        await call("POST", "/api/v1/files", {
+          body: { filename: "input.txt", content: "durable input\n" },
+          headers: { "Idempotency-Key": "file-1" },
+        }),
+        ROUTES.uploadFile,
+      );
       assert.ok(file.id, JSON.stringify(file));
 
       // Jobs: long ones that will be running when the process dies, a capped minute-billed
@@ -142,13 +154,12 @@ Deno.test({
           body,
           headers: { "Idempotency-Key": key },
         });
-        assert.equal(answer.status, 202, JSON.stringify(answer.body));
-        ids.set(key, answer.body.id);
+        ids.set(key, expectOk(answer, ROUTES.submitJob, { label: key }).id);
       }
       // Wait until two jobs run and the minute meter has taken its first minutes.
       const deadline = Date.now() + 20_000;
       while (true) {
-        const list = (await call("GET", "/api/v1/jobs?status=PROCESSING")).body;
+        const list = expectOk(await call("GET", "/api/v1/jobs?status=PROCESSING"), ROUTES.listJobs);
         if (list.data.length >= 2) break;
         assert.ok(Date.now() < deadline, "no job started");
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -174,15 +185,18 @@ Deno.test({
           body: proteins(`burst-${i}`),
           headers: { "Idempotency-Key": `burst-${i}` },
         });
-        assert.equal(answer.status, 202);
-        ids.set(`burst-${i}`, answer.body.id);
+        ids.set(`burst-${i}`, expectOk(answer, ROUTES.submitJob).id);
       }
       for (const [key, body] of bodies) {
         const replay = await again("POST", "/api/v1/jobs", {
           body,
           headers: { "Idempotency-Key": key },
         });
-        assert.equal(replay.body.id, ids.get(key), `${key} replays the original job`);
+        assert.equal(
+          expectOk(replay, ROUTES.submitJob).id,
+          ids.get(key),
+          `${key} replays the original job`,
+        );
         assert.equal(replay.headers.get("idempotent-replayed"), "true");
       }
 
@@ -191,7 +205,7 @@ Deno.test({
       const until = Date.now() + 60_000;
       for (const [key, id] of ids) {
         while (true) {
-          const job = (await again("GET", `/api/v1/jobs/${id}/status`)).body;
+          const job = expectOk(await again("GET", `/api/v1/jobs/${id}/status`), ROUTES.jobStatus);
           if (TERMINAL_STATUSES.has(job.status)) {
             finals.set(key, job);
             break;
@@ -210,22 +224,28 @@ Deno.test({
         }
       }
       // Exactly one job per idempotency key.
-      const all = (await again("GET", "/api/v1/jobs?limit=100")).body.data;
+      const all = expectOk(await again("GET", "/api/v1/jobs?limit=100"), ROUTES.listJobs).data;
       assert.equal(all.length, ids.size, "no duplicate from the burst or the retries");
 
       // The jobs that were running went through RETRY; their event ids never restart.
       const longEvents = (await readEvents(server.url, server.apiKey, ids.get("long-1")!)).events;
-      const statuses = longEvents.map((event) => JSON.parse(event.data).status);
+      const statuses = longEvents.map((event) => jobOf(event).status);
       assert.ok(statuses.includes("RETRY"), statuses.join(" "));
       assert.deepEqual(longEvents.map((e) => Number(e.id)), longEvents.map((_, i) => i + 1));
 
       // Files and results survive, and signed URLs still verify after the restart.
-      const kept = (await again("GET", `/api/v1/files/${file.id}`)).body;
+      const kept = expectOk(await again("GET", `/api/v1/files/${file.id}`), ROUTES.getFile);
       assert.equal(kept.sha256, file.sha256);
       for (const key of ["long-1", "by-file", "fixed-0", "capped"]) {
-        const result = (await again("GET", `/api/v1/results/${ids.get(key)}`)).body;
+        const result = expectOk(
+          await again("GET", `/api/v1/results/${ids.get(key)}`),
+          ROUTES.getResult,
+          { label: key },
+        );
         assert.equal(result.object, "job_result", key);
-        const download = await fetch(result.files[0].url);
+        const url = result.files[0].url;
+        assert.ok(url, `${key} has a signed URL`);
+        const download = await fetch(url);
         assert.equal(download.status, 200, key);
         await download.body?.cancel();
       }

@@ -4,8 +4,18 @@
  * mid-way, route targeting, seeding and the counters.
  */
 import assert from "node:assert/strict";
+import { ROUTES } from "../lib/contract/routes.ts";
 import { startSandbox } from "../lib/sandbox/mod.ts";
-import { caller, proteins, readEvents, waitFor, workload } from "./sandbox_helpers.ts";
+import {
+  caller,
+  expectError,
+  expectOk,
+  jobOf,
+  proteins,
+  readEvents,
+  waitFor,
+  workload,
+} from "./sandbox_helpers.ts";
 
 function jobCount(
   sandbox: { context: { db: { get(sql: string): Record<string, unknown> | undefined } } },
@@ -21,9 +31,10 @@ Deno.test("injected 5xx answers use the error envelope, carry Retry-After on 503
   });
   const call = caller(sandbox.url, sandbox.apiKey);
   const answer = await call("POST", "/api/v1/jobs", { body: proteins() });
-  assert.equal(answer.status, 503);
-  assert.equal(answer.body.error.code, "internal_error");
-  assert.match(answer.body.error.message, /unavailable/i);
+  assert.match(
+    expectError(answer, 503, { code: "internal_error" }).error.message,
+    /unavailable/i,
+  );
   assert.equal(answer.headers.get("retry-after"), "2");
   assert.equal(answer.headers.get("x-sandbox-fault"), "error");
   assert.equal(jobCount(sandbox), 0, "an injected error never runs the handler");
@@ -32,7 +43,7 @@ Deno.test("injected 5xx answers use the error envelope, carry Retry-After on 503
   for (let i = 0; i < 6; i++) {
     const failed = await call("GET", "/api/v1/account");
     assert.ok([502, 504].includes(failed.status));
-    assert.equal(failed.body.error.code, "internal_error");
+    expectError(failed, failed.status, { code: "internal_error" });
     assert.equal(failed.headers.get("retry-after"), null);
   }
   sandbox.setFaults(null);
@@ -47,8 +58,7 @@ Deno.test("injected 429s look like the documented rate limit", async () => {
     faults: { errorRate: 1, errorStatuses: [429], retryAfterSeconds: 3 },
   });
   const answer = await caller(sandbox.url, sandbox.apiKey)("GET", "/api/v1/tools");
-  assert.equal(answer.status, 429);
-  assert.equal(answer.body.error.code, "rate_limited");
+  expectError(answer, 429, { code: "rate_limited" });
   assert.equal(answer.headers.get("retry-after"), "3");
   assert.equal(answer.headers.get("x-ratelimit-remaining"), "0");
   const reset = Date.parse(answer.headers.get("x-ratelimit-reset") ?? "");
@@ -89,9 +99,11 @@ Deno.test("routes limit faults to the named operations; openapi and download are
   assert.equal((await call("POST", "/api/v1/jobs", { body: proteins() })).status, 503);
 
   sandbox.setFaults(null);
-  const job = (await call("POST", "/api/v1/jobs", { body: proteins() })).body;
+  const job = expectOk(await call("POST", "/api/v1/jobs", { body: proteins() }), ROUTES.submitJob);
   await waitFor(call, job.id);
-  const url = (await call("GET", `/api/v1/results/${job.id}`)).body.files[0].url;
+  const url = expectOk(await call("GET", `/api/v1/results/${job.id}`), ROUTES.getResult)
+    .files[0].url;
+  assert.ok(url, "the result file has a signed URL");
   assert.equal(await fetch(url).then((r) => r.body?.cancel().then(() => r.status)), 200);
   sandbox.setFaults({ errorRate: 1, errorStatuses: [503], routes: ["download"] });
   const broken = await fetch(url);
@@ -194,9 +206,10 @@ Deno.test("event streams cut after N events still deliver every event once acros
     faults: { cutEventsAfter: 2 },
   });
   const call = caller(sandbox.url, sandbox.apiKey);
-  const job =
-    (await call("POST", "/api/v1/jobs", { body: workload({ seconds: 0.3, crash_attempts: 1 }) }))
-      .body;
+  const job = expectOk(
+    await call("POST", "/api/v1/jobs", { body: workload({ seconds: 0.3, crash_attempts: 1 }) }),
+    ROUTES.submitJob,
+  );
   await waitFor(call, job.id);
   const seen: number[] = [];
   let lastId: string | undefined;
@@ -210,7 +223,7 @@ Deno.test("event streams cut after N events still deliver every event once acros
     for (const event of events) seen.push(Number(event.id));
     lastId = events.at(-1)?.id ?? lastId;
     const last = events.at(-1);
-    if (last && ["COMPLETED", "FAILED"].includes(JSON.parse(last.data).status)) break;
+    if (last && ["COMPLETED", "FAILED"].includes(jobOf(last).status)) break;
     assert.ok(streams < 50, "the stream never reached a terminal event");
   }
   assert.deepEqual(seen, seen.map((_, i) => i + 1), "ids 1..n, none missing, none repeated");

@@ -4,8 +4,18 @@
  * files as job inputs.
  */
 import assert from "node:assert/strict";
+import { ErrorEnvelope } from "../lib/contract/errors.ts";
+import { ROUTES } from "../lib/contract/routes.ts";
 import { startSandbox } from "../lib/sandbox/mod.ts";
-import { caller, textItem, waitFor, workload } from "./sandbox_helpers.ts";
+import {
+  caller,
+  expectError,
+  expectOk,
+  issuesOf,
+  textItem,
+  waitFor,
+  workload,
+} from "./sandbox_helpers.ts";
 
 const FASTA = ">lysozyme\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR\n";
 
@@ -29,8 +39,7 @@ Deno.test("multipart and JSON uploads give the file resource", async () => {
   const uploaded = await call("POST", "/api/v1/files", {
     raw: form("lysozyme.fasta", FASTA, "", { description: "hen egg-white", tags: "enzyme" }),
   });
-  assert.equal(uploaded.status, 201);
-  const file = uploaded.body;
+  const file = expectOk(uploaded, ROUTES.uploadFile);
   assert.equal(uploaded.headers.get("location"), `/api/v1/files/${file.id}`);
   assert.equal(file.object, "file");
   assert.equal(file.filename, "lysozyme.fasta");
@@ -44,25 +53,29 @@ Deno.test("multipart and JSON uploads give the file resource", async () => {
   for (const hidden of ["key", "blob_key", "workspace_id", "uploader_key_id"]) {
     assert.ok(!(hidden in file), `${hidden} is never exposed`);
   }
-  assert.deepEqual((await call("GET", `/api/v1/files/${file.id}`)).body, file);
+  assert.deepEqual((await call("GET", `/api/v1/files/${file.id}`)).body, uploaded.body);
 
-  const json = await call("POST", "/api/v1/files", {
-    body: { filename: "structure.pdb", content: "ATOM      1  N   MET A   1\nEND\n" },
-  });
-  assert.equal(json.status, 201);
-  assert.equal(json.body.format, "PDB");
-  assert.equal(json.body.mime_type, "chemical/x-pdb");
-  const binary = await call("POST", "/api/v1/files", {
-    body: {
-      filename: "blob.bin",
-      content_base64: btoa("\u0000\u0001\u0002\u00ff"),
-      mime_type: "application/x-thing",
-    },
-  });
-  assert.equal(binary.status, 201);
-  assert.equal(binary.body.size_bytes, 4);
-  assert.equal(binary.body.mime_type, "application/x-thing");
-  assert.equal(binary.body.format, null);
+  const json = expectOk(
+    await call("POST", "/api/v1/files", {
+      body: { filename: "structure.pdb", content: "ATOM      1  N   MET A   1\nEND\n" },
+    }),
+    ROUTES.uploadFile,
+  );
+  assert.equal(json.format, "PDB");
+  assert.equal(json.mime_type, "chemical/x-pdb");
+  const binary = expectOk(
+    await call("POST", "/api/v1/files", {
+      body: {
+        filename: "blob.bin",
+        content_base64: btoa("\u0000\u0001\u0002\u00ff"),
+        mime_type: "application/x-thing",
+      },
+    }),
+    ROUTES.uploadFile,
+  );
+  assert.equal(binary.size_bytes, 4);
+  assert.equal(binary.mime_type, "application/x-thing");
+  assert.equal(binary.format, null);
 });
 
 Deno.test("uploads past the size limit are 413 payload_too_large, whatever the framing", async () => {
@@ -84,9 +97,8 @@ Deno.test("uploads past the size limit are 413 payload_too_large, whatever the f
   ];
   for (const [label, raw, headers] of attempts) {
     const answer = await call("POST", "/api/v1/files", { raw, headers });
-    assert.equal(answer.status, 413, label);
-    assert.equal(answer.body.error.code, "payload_too_large");
-    assert.equal(answer.body.error.details.max_bytes, 2048);
+    const refused = expectError(answer, 413, { code: "payload_too_large", label });
+    assert.equal(refused.error.details?.max_bytes, 2048);
   }
   // A streamed body without Content-Length is cut off as soon as it passes the limit.
   let sent = 0;
@@ -106,7 +118,7 @@ Deno.test("uploads past the size limit are 413 payload_too_large, whatever the f
     body: stream,
   });
   assert.equal(response.status, 413);
-  assert.equal((await response.json()).error.code, "payload_too_large");
+  assert.equal(ErrorEnvelope.parse(await response.json()).error.code, "payload_too_large");
   assert.equal(count(sandbox, "files"), 0);
   assert.equal(count(sandbox, "blobs"), 0);
   // Just under the limit is fine.
@@ -126,8 +138,7 @@ Deno.test("content types are checked: 415 for other media types and for binary n
       raw: "hello",
       headers: { "Content-Type": type },
     });
-    assert.equal(answer.status, 415, type);
-    assert.equal(answer.body.error.code, "unsupported_media_type");
+    expectError(answer, 415, { code: "unsupported_media_type", label: type });
   }
   const untyped = await fetch(`${sandbox.url}/api/v1/files`, {
     method: "POST",
@@ -139,18 +150,15 @@ Deno.test("content types are checked: 415 for other media types and for binary n
   const binaryFasta = await call("POST", "/api/v1/files", {
     raw: form("fake.fasta", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0xff])),
   });
-  assert.equal(binaryFasta.status, 415);
-  assert.match(binaryFasta.body.error.message, /not UTF-8 text/);
+  assert.match(expectError(binaryFasta, 415).error.message, /not UTF-8 text/);
   const badMime = await call("POST", "/api/v1/files", {
     body: { filename: "a.txt", content: "a", mime_type: "not a mime type" },
   });
-  assert.equal(badMime.status, 400);
-  assert.equal(badMime.body.error.details.issues[0].path, "mime_type");
+  assert.equal(issuesOf(expectError(badMime, 400))[0].path, "mime_type");
   const noFilePart = new FormData();
   noFilePart.append("filename", "a.txt");
   const missing = await call("POST", "/api/v1/files", { raw: noFilePart });
-  assert.equal(missing.status, 400);
-  assert.equal(missing.body.error.details.issues[0].path, "file");
+  assert.equal(issuesOf(expectError(missing, 400))[0].path, "file");
   const broken = await call("POST", "/api/v1/files", {
     raw: "--x\r\nnonsense",
     headers: { "Content-Type": "multipart/form-data; boundary=x" },
@@ -174,10 +182,10 @@ Deno.test("names are stored safely: no directories, control or bidi characters, 
   ];
   for (const [given, stored] of cases) {
     const answer = await call("POST", "/api/v1/files", { body: { filename: given, content: "x" } });
-    assert.equal(answer.status, 201, given);
-    assert.equal(answer.body.filename, stored, given);
+    const file = expectOk(answer, ROUTES.uploadFile, { label: given });
+    assert.equal(file.filename, stored, given);
     // deno-lint-ignore no-control-regex
-    assert.ok(!/[\u0000-\u001f\u202e]/.test(answer.body.original_name), "no control characters");
+    assert.ok(!/[\u0000-\u001f\u202e]/.test(file.original_name), "no control characters");
   }
   const keys = sandbox.context.db.all("SELECT key FROM blobs").map((row) => String(row.key));
   assert.ok(keys.every((key) => /^files\/team_\w+\/file_\w+$/.test(key)), keys.join(" "));
@@ -190,14 +198,24 @@ Deno.test("names are stored safely: no directories, control or bidi characters, 
 Deno.test("delete removes the record and the bytes; jobs that used the file keep their results", async () => {
   await using sandbox = await startSandbox({ database: ":memory:", pace: "instant" });
   const call = caller(sandbox.url, sandbox.apiKey);
-  const file = (await call("POST", "/api/v1/files", { raw: form("data.txt", "some words") })).body;
-  const job = (await call("POST", "/api/v1/jobs", {
-    body: workload({}, {
-      input: {
-        inputs: [{ ...textItem(), content: undefined, source: { type: "file", file_id: file.id } }],
-      },
+  const file = expectOk(
+    await call("POST", "/api/v1/files", { raw: form("data.txt", "some words") }),
+    ROUTES.uploadFile,
+  );
+  const job = expectOk(
+    await call("POST", "/api/v1/jobs", {
+      body: workload({}, {
+        input: {
+          inputs: [{
+            ...textItem(),
+            content: undefined,
+            source: { type: "file", file_id: file.id },
+          }],
+        },
+      }),
     }),
-  })).body;
+    ROUTES.submitJob,
+  );
   await waitFor(call, job.id);
   const blobKey = sandbox.context.db.get("SELECT blob_key FROM files WHERE id = ?", file.id)
     ?.blob_key;
@@ -221,7 +239,10 @@ Deno.test("delete removes the record and the bytes; jobs that used the file keep
       },
     },
   });
-  assert.equal(reuse.body.blocking_errors[0].path, "input.inputs[0].source.file_id");
+  assert.equal(
+    expectOk(reuse, ROUTES.quoteJob).blocking_errors[0].path,
+    "input.inputs[0].source.file_id",
+  );
 });
 
 Deno.test("the file list pages newest first and filters by q, format, origin and mine", async () => {
@@ -233,23 +254,24 @@ Deno.test("the file list pages newest first and filters by q, format, origin and
     await call("POST", "/api/v1/files", { body: { filename: name, content: "x" } });
   }
   await other("POST", "/api/v1/files", { body: { filename: "theirs.fasta", content: "x" } });
-  const first = (await call("GET", "/api/v1/files?limit=4")).body;
-  assert.deepEqual(first.data.map((f: { filename: string }) => f.filename), [
+  const list = async (query: string) =>
+    expectOk(await call("GET", `/api/v1/files?${query}`), ROUTES.listFiles, { label: query });
+  const first = await list("limit=4");
+  assert.deepEqual(first.data.map((f) => f.filename), [
     "theirs.fasta",
     "d.sdf",
     "notes.txt",
     "c.fasta",
   ]);
   assert.equal(first.has_more, true);
-  const second =
-    (await call("GET", `/api/v1/files?limit=4&starting_after=${first.next_cursor}`)).body;
-  assert.deepEqual(second.data.map((f: { filename: string }) => f.filename), ["b.pdb", "a.fasta"]);
+  const second = await list(`limit=4&starting_after=${first.next_cursor}`);
+  assert.deepEqual(second.data.map((f) => f.filename), ["b.pdb", "a.fasta"]);
   assert.equal(second.next_cursor, null);
-  const fasta = (await call("GET", "/api/v1/files?format=FASTA")).body.data;
+  const fasta = (await list("format=FASTA")).data;
   assert.equal(fasta.length, 3);
-  assert.equal((await call("GET", "/api/v1/files?q=notes")).body.data.length, 1);
-  assert.equal((await call("GET", "/api/v1/files?origin=UPLOAD")).body.data.length, 6);
-  assert.equal((await call("GET", "/api/v1/files?origin=JOB_OUTPUT")).body.data.length, 0);
-  assert.equal((await call("GET", "/api/v1/files?mine=true")).body.data.length, 5);
+  assert.equal((await list("q=notes")).data.length, 1);
+  assert.equal((await list("origin=UPLOAD")).data.length, 6);
+  assert.equal((await list("origin=JOB_OUTPUT")).data.length, 0);
+  assert.equal((await list("mine=true")).data.length, 5);
   assert.equal((await call("GET", "/api/v1/files?origin=ELSEWHERE")).status, 400);
 });

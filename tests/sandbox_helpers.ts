@@ -3,16 +3,20 @@
  * without the client module, so the sandbox's rules are tested on their own.
  * @module
  */
+import assert from "node:assert/strict";
+import { z } from "zod";
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { JobResource, JobStatus } from "../lib/contract/jobs.ts";
 import { TERMINAL_STATUSES } from "../lib/contract/jobs.ts";
+import { ErrorEnvelope } from "../lib/contract/errors.ts";
+import type { Issue } from "../lib/contract/issues.ts";
+import { ROUTES, type RouteSpec } from "../lib/contract/routes.ts";
 
-/** A decoded answer. */
+/** A decoded answer: JSON bodies parsed, anything else as text. Read it with `expectOk`. */
 export interface Answer {
   status: number;
   headers: Headers;
-  // deno-lint-ignore no-explicit-any
-  body: any;
+  body: unknown;
 }
 
 /** Request options. */
@@ -50,6 +54,99 @@ export function caller(baseUrl: string, apiKey: string) {
 
 /** The caller type. */
 export type Caller = ReturnType<typeof caller>;
+
+/** What an `expect*` helper prints first when it fails. */
+export interface ExpectOptions {
+  label?: string;
+}
+
+function describe(answer: Answer, label: string | undefined): string {
+  const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+  return `${label ? `${label}: ` : ""}${answer.status} ${body?.slice(0, 300)}`;
+}
+
+/**
+ * The success body of `route`, parsed with the route's response schema from the contract:
+ * the status must be the route's success status and the body must match its schema.
+ *
+ * @example
+ * ```ts
+ * const job = expectOk(await call("POST", "/api/v1/jobs", { body: proteins() }), ROUTES.submitJob);
+ * ```
+ */
+export function expectOk<Schema extends z.ZodType>(
+  answer: Answer,
+  route: RouteSpec & { readonly response: Schema },
+  options: ExpectOptions = {},
+): z.output<Schema> {
+  assert.equal(answer.status, route.status, describe(answer, options.label));
+  const parsed = route.response.safeParse(answer.body);
+  if (!parsed.success) {
+    assert.fail(
+      `${describe(answer, options.label)}\noutside the ${route.method.toUpperCase()} ` +
+        `${route.path} contract: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The error envelope of an answer that must have `status` (and `options.code`, when given).
+ *
+ * @example
+ * ```ts
+ * const refused = expectError(await call("GET", "/api/v1/jobs"), 401, { code: "unauthorized" });
+ * ```
+ */
+export function expectError(
+  answer: Answer,
+  status: number,
+  options: ExpectOptions & { code?: string } = {},
+): ErrorEnvelope {
+  assert.equal(answer.status, status, describe(answer, options.label));
+  const parsed = ErrorEnvelope.safeParse(answer.body);
+  if (!parsed.success) {
+    assert.fail(
+      `${describe(answer, options.label)}\nnot the error envelope: ` +
+        z.prettifyError(parsed.error),
+    );
+  }
+  if (options.code !== undefined) {
+    assert.equal(parsed.data.error.code, options.code, describe(answer, options.label));
+  }
+  return parsed.data;
+}
+
+const IssueList = z.array(z.object({ path: z.string(), message: z.string() }));
+
+/** The `details.issues` of a `validation_error` envelope. */
+export function issuesOf(envelope: ErrorEnvelope): Issue[] {
+  const parsed = IssueList.safeParse(envelope.error.details?.issues);
+  if (!parsed.success) {
+    assert.fail(`no details.issues list in ${JSON.stringify(envelope)}`);
+  }
+  return parsed.data;
+}
+
+/** The job resource an event of a job's stream carries as its data. */
+export function jobOf(event: { data: string }): JobResource {
+  const data: unknown = JSON.parse(event.data);
+  const parsed = ROUTES.jobEvents.response.safeParse(data);
+  if (!parsed.success) {
+    assert.fail(`an event outside the contract: ${event.data}\n${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+/** A JSON object: for bodies the contract leaves open (tool output, file contents). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSON array, with its items still unknown. */
+export function isList(value: unknown): value is unknown[] {
+  return Array.isArray(value);
+}
 
 /** One `text` input item for the workload simulator. */
 export function textItem(content = "hello sandbox") {
@@ -105,14 +202,15 @@ export async function waitFor(
   jobId: string,
   statuses: readonly JobStatus[] = [...TERMINAL_STATUSES],
   timeoutMs = 30_000,
-): Promise<Answer["body"]> {
+): Promise<JobResource> {
   const deadline = Date.now() + timeoutMs;
   let last: JobResource | undefined;
   while (Date.now() < deadline) {
     const answer = await call("GET", `/api/v1/jobs/${jobId}/status`);
+    // Anything else (a 429 of the per-job pace) is just a reason to ask again.
     if (answer.status === 200) {
-      last = answer.body;
-      if (statuses.includes(answer.body.status)) return answer.body;
+      last = expectOk(answer, ROUTES.jobStatus, { label: `status of ${jobId}` });
+      if (statuses.includes(last.status)) return last;
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -5,11 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { JOB_STATUSES } from "../lib/contract/jobs.ts";
+import { ROUTES } from "../lib/contract/routes.ts";
 import { startSandbox } from "../lib/sandbox/mod.ts";
-import { caller, proteins, readEvents, waitFor, workload } from "./sandbox_helpers.ts";
+import {
+  caller,
+  expectError,
+  expectOk,
+  isRecord,
+  jobOf,
+  proteins,
+  readEvents,
+  waitFor,
+  workload,
+} from "./sandbox_helpers.ts";
 
 function statusesOf(events: { data: string }[]): string[] {
-  const statuses = events.map((event) => JSON.parse(event.data).status as string);
+  const statuses = events.map((event) => jobOf(event).status);
   return statuses.filter((status, i) => status !== statuses[i - 1]);
 }
 
@@ -21,7 +32,8 @@ Deno.test("every status is reachable and every change is an event", async () => 
     settings: { billingMinuteMs: 100, toolTimeLimits: { "workload-simulator": 0.8 } },
   });
   const call = caller(sandbox.url, sandbox.apiKey);
-  const submit = async (body: unknown) => (await call("POST", "/api/v1/jobs", { body })).body.id;
+  const submit = async (body: unknown) =>
+    expectOk(await call("POST", "/api/v1/jobs", { body }), ROUTES.submitJob).id;
   const blocker = await submit(workload({ seconds: 0.4 }));
   const cancelled = await submit(proteins());
   await waitFor(call, blocker, ["PROCESSING"]);
@@ -55,7 +67,10 @@ Deno.test("every status is reachable and every change is an event", async () => 
 Deno.test("the stream: retry field, per-job ids, job resources as data, closes after terminal", async () => {
   await using sandbox = await startSandbox({ database: ":memory:", pace: "instant" });
   const call = caller(sandbox.url, sandbox.apiKey);
-  const id = (await call("POST", "/api/v1/jobs", { body: workload({ seconds: 0.3 }) })).body.id;
+  const id = expectOk(
+    await call("POST", "/api/v1/jobs", { body: workload({ seconds: 0.3 }) }),
+    ROUTES.submitJob,
+  ).id;
   const stream = await readEvents(sandbox.url, sandbox.apiKey, id);
   assert.equal(stream.status, 200);
   assert.match(stream.headers.get("content-type") ?? "", /^text\/event-stream/);
@@ -64,18 +79,23 @@ Deno.test("the stream: retry field, per-job ids, job resources as data, closes a
   const ids = stream.events.map((event) => Number(event.id));
   assert.deepEqual(ids, ids.map((_, i) => i + 1));
   assert.ok(stream.events.every((event) => event.event === undefined), "unnamed events");
-  const progress = stream.events.map((event) => JSON.parse(event.data).progress as number);
+  const progress = stream.events.map((event) => jobOf(event).progress);
   assert.deepEqual(progress, [...progress].sort((a, b) => a - b), "progress never goes back");
-  const last = JSON.parse(stream.events.at(-1)!.data);
+  const lastEvent = stream.events.at(-1)!;
+  const last = jobOf(lastEvent);
   assert.equal(last.status, "COMPLETED");
   assert.equal(last.progress, 100);
-  assert.deepEqual(last, (await call("GET", `/api/v1/jobs/${id}/status`)).body);
+  const lastData: unknown = JSON.parse(lastEvent.data);
+  assert.deepEqual(lastData, (await call("GET", `/api/v1/jobs/${id}/status`)).body);
 });
 
 Deno.test("Last-Event-ID resumes after that event, and a stream of a finished job ends at once", async () => {
   await using sandbox = await startSandbox({ database: ":memory:", pace: "instant" });
   const call = caller(sandbox.url, sandbox.apiKey);
-  const id = (await call("POST", "/api/v1/jobs", { body: workload({ seconds: 0.3 }) })).body.id;
+  const id = expectOk(
+    await call("POST", "/api/v1/jobs", { body: workload({ seconds: 0.3 }) }),
+    ROUTES.submitJob,
+  ).id;
   const all = (await readEvents(sandbox.url, sandbox.apiKey, id)).events;
   assert.ok(all.length >= 5);
   for (const from of [1, 3, all.length - 1]) {
@@ -106,7 +126,8 @@ Deno.test("a live stream delivers each change as it happens, to every listener a
     pace: { pendingMs: 100, queuedMs: 100, minProcessingMs: 1000, retryDelayMs: 0 },
   });
   const call = caller(sandbox.url, sandbox.apiKey);
-  const id = (await call("POST", "/api/v1/jobs", { body: proteins() })).body.id;
+  const id = expectOk(await call("POST", "/api/v1/jobs", { body: proteins() }), ROUTES.submitJob)
+    .id;
   const [a, b] = await Promise.all([
     readEvents(sandbox.url, sandbox.apiKey, id),
     readEvents(sandbox.url, sandbox.apiKey, id),
@@ -119,28 +140,33 @@ Deno.test("a live stream delivers each change as it happens, to every listener a
 Deno.test("results: 409 job_not_completed with Retry-After until ready, 404 when there is none", async () => {
   await using sandbox = await startSandbox({ database: ":memory:", pace: "instant" });
   const call = caller(sandbox.url, sandbox.apiKey);
-  const running = (await call("POST", "/api/v1/jobs", { body: workload({ seconds: 0.5 }) })).body;
+  const running = expectOk(
+    await call("POST", "/api/v1/jobs", { body: workload({ seconds: 0.5 }) }),
+    ROUTES.submitJob,
+  );
   await waitFor(call, running.id, ["PROCESSING"]);
   const early = await call("GET", `/api/v1/results/${running.id}`);
-  assert.equal(early.status, 409);
-  assert.equal(early.body.error.code, "job_not_completed");
+  const notYet = expectError(early, 409, { code: "job_not_completed" });
   assert.equal(early.headers.get("retry-after"), "5");
-  assert.equal(early.body.error.details.current_status, "PROCESSING");
+  assert.equal(notYet.error.details?.current_status, "PROCESSING");
   await waitFor(call, running.id);
-  const ready = await call("GET", `/api/v1/results/${running.id}`);
-  assert.equal(ready.status, 200);
-  assert.equal(ready.body.object, "job_result");
-  const file = ready.body.files[0];
+  const ready = expectOk(await call("GET", `/api/v1/results/${running.id}`), ROUTES.getResult);
+  assert.equal(ready.object, "job_result");
+  const file = ready.files[0];
   assert.equal(file.name, "workload.json");
+  assert.ok(file.url, "the result file has a signed URL");
   const download = await fetch(file.url);
   assert.equal(download.status, 200);
-  assert.equal((await download.json()).completed, true);
+  const content: unknown = await download.json();
+  assert.ok(isRecord(content), "workload.json holds an object");
+  assert.equal(content.completed, true);
 
-  const failed = (await call("POST", "/api/v1/jobs", { body: workload({ fail: true }) })).body;
+  const failed = expectOk(
+    await call("POST", "/api/v1/jobs", { body: workload({ fail: true }) }),
+    ROUTES.submitJob,
+  );
   await waitFor(call, failed.id);
-  const none = await call("GET", `/api/v1/results/${failed.id}`);
-  assert.equal(none.status, 404);
-  assert.equal(none.body.error.code, "not_found");
+  expectError(await call("GET", `/api/v1/results/${failed.id}`), 404, { code: "not_found" });
 });
 
 Deno.test("the jobs list pages newest first with next_cursor and filters by tool and status", async () => {
@@ -153,28 +179,29 @@ Deno.test("the jobs list pages newest first with next_cursor and filters by tool
   const created: string[] = [];
   for (let i = 0; i < 7; i++) {
     const body = i % 2 === 0 ? proteins(`p${i}`) : workload({}, { name: `w${i}` });
-    created.push((await call("POST", "/api/v1/jobs", { body })).body.id);
+    created.push(expectOk(await call("POST", "/api/v1/jobs", { body }), ROUTES.submitJob).id);
   }
   await sandbox.settle();
   const pages: string[][] = [];
   let cursor: string | null = null;
   do {
     const query: string = `limit=3${cursor ? `&starting_after=${cursor}` : ""}`;
-    const page: { data: { id: string }[]; has_more: boolean; next_cursor: string | null } =
-      (await call("GET", `/api/v1/jobs?${query}`)).body;
+    const page = expectOk(await call("GET", `/api/v1/jobs?${query}`), ROUTES.listJobs);
     pages.push(page.data.map((job) => job.id));
     assert.equal(page.has_more, page.next_cursor !== null);
     cursor = page.next_cursor;
   } while (cursor);
   assert.deepEqual(pages.map((page) => page.length), [3, 3, 1]);
   assert.deepEqual(pages.flat(), [...created].reverse());
-  const proteinJobs = (await call("GET", "/api/v1/jobs?tool=protein-properties&limit=100")).body;
+  const list = async (query: string) =>
+    expectOk(await call("GET", `/api/v1/jobs${query}`), ROUTES.listJobs, { label: query });
+  const proteinJobs = await list("?tool=protein-properties&limit=100");
   assert.equal(proteinJobs.data.length, 4);
-  assert.ok(proteinJobs.data.every((job: { tool: string }) => job.tool === "protein-properties"));
-  const completed = (await call("GET", "/api/v1/jobs?status=COMPLETED")).body;
+  assert.ok(proteinJobs.data.every((job) => job.tool === "protein-properties"));
+  const completed = await list("?status=COMPLETED");
   assert.equal(completed.data.length, 7);
-  const byName = (await call("GET", "/api/v1/jobs?q=w3")).body;
-  assert.deepEqual(byName.data.map((job: { name: string }) => job.name), ["w3"]);
-  const defaults = (await call("GET", "/api/v1/jobs")).body;
+  const byName = await list("?q=w3");
+  assert.deepEqual(byName.data.map((job) => job.name), ["w3"]);
+  const defaults = await list("");
   assert.equal(defaults.data.length, 7, "default limit 20");
 });

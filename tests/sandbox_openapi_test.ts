@@ -4,18 +4,36 @@
  * describes every route, and the sandbox's live answers match the schemas it publishes.
  */
 import assert from "node:assert/strict";
+import { z } from "zod";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { ROUTES, type RouteSpec } from "../lib/contract/routes.ts";
 import { ErrorEnvelope } from "../lib/contract/errors.ts";
 import { startSandbox } from "../lib/sandbox/mod.ts";
-import { caller, proteins, waitFor } from "./sandbox_helpers.ts";
+import { caller, expectOk, isRecord, proteins, waitFor } from "./sandbox_helpers.ts";
 
-interface Operation {
-  operationId: string;
-  security?: unknown[];
-  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
-  parameters?: { name: string; in: string }[];
-  requestBody?: { content: Record<string, unknown> };
+/** The parts of an OpenAPI operation object these tests read. */
+const Operation = z.looseObject({
+  operationId: z.string(),
+  security: z.array(z.unknown()).optional(),
+  responses: z.record(
+    z.string(),
+    z.looseObject({
+      content: z.record(z.string(), z.looseObject({ schema: z.unknown() })).optional(),
+    }),
+  ),
+  parameters: z.array(z.looseObject({ name: z.unknown(), in: z.unknown() })).optional(),
+  requestBody: z.looseObject({ content: z.record(z.string(), z.unknown()) }).optional(),
+});
+type Operation = z.infer<typeof Operation>;
+
+/** The value under `keys` in a parsed JSON document; `undefined` when a step is missing. */
+function at(document: unknown, ...keys: string[]): unknown {
+  let node = document;
+  for (const key of keys) {
+    if (!isRecord(node)) return undefined;
+    node = node[key];
+  }
+  return node;
 }
 
 Deno.test("openapi.json validates as OpenAPI 3.1 and describes every route", async () => {
@@ -23,18 +41,22 @@ Deno.test("openapi.json validates as OpenAPI 3.1 and describes every route", asy
   const anonymous = await fetch(`${sandbox.url}/api/v1/openapi.json`);
   assert.equal(anonymous.status, 200, "served without a key");
   assert.match(anonymous.headers.get("content-type") ?? "", /^application\/json/);
-  const doc = await anonymous.json();
+  const doc: unknown = await anonymous.json();
   const withKey = await caller(sandbox.url, sandbox.apiKey)("GET", "/api/v1/openapi.json");
   assert.deepEqual(withKey.body, doc, "and the same with one");
 
+  assert.ok(isRecord(doc), "the document is a JSON object");
   const validator = new Validator();
   const result = await validator.validate(doc);
   assert.deepEqual(result, { valid: true });
   assert.equal(validator.version, "3.1");
 
   for (const [name, spec] of Object.entries(ROUTES) as [string, RouteSpec][]) {
-    const operation: Operation | undefined = doc.paths[spec.path]?.[spec.method];
-    assert.ok(operation, `${spec.method.toUpperCase()} ${spec.path} is documented`);
+    const documented = at(doc, "paths", spec.path, spec.method);
+    assert.ok(documented, `${spec.method.toUpperCase()} ${spec.path} is documented`);
+    const parsed = Operation.safeParse(documented);
+    assert.ok(parsed.success, `${name}: ${parsed.error && z.prettifyError(parsed.error)}`);
+    const operation = parsed.data;
     assert.equal(operation.operationId, name);
     assert.ok(operation.responses[String(spec.status)], `${name} documents ${spec.status}`);
     for (const status of spec.errors) {
@@ -59,11 +81,22 @@ Deno.test("openapi.json validates as OpenAPI 3.1 and describes every route", asy
     }
     if (spec.body) assert.ok(operation.requestBody?.content["application/json"], `${name} body`);
   }
-  assert.ok(doc.paths["/api/v1/files"].post.requestBody.content["multipart/form-data"]);
   assert.ok(
-    doc.paths["/api/v1/jobs/{jobId}/events"].get.responses["200"].content["text/event-stream"],
+    at(doc, "paths", "/api/v1/files", "post", "requestBody", "content", "multipart/form-data"),
   );
-  assert.equal(doc.components.securitySchemes.bearer.scheme, "bearer");
+  assert.ok(
+    at(
+      doc,
+      "paths",
+      "/api/v1/jobs/{jobId}/events",
+      "get",
+      "responses",
+      "200",
+      "content",
+      "text/event-stream",
+    ),
+  );
+  assert.equal(at(doc, "components", "securitySchemes", "bearer", "scheme"), "bearer");
 
   // Every $ref points at something that exists.
   const refs = new Set<string>();
@@ -79,11 +112,7 @@ Deno.test("openapi.json validates as OpenAPI 3.1 and describes every route", asy
   walk(doc);
   assert.ok(refs.size > 10);
   for (const ref of refs) {
-    const target = ref.replace(/^#\//, "").split("/").reduce(
-      (node: Record<string, unknown> | undefined, part) => node?.[part] as Record<string, unknown>,
-      doc,
-    );
-    assert.ok(target, `${ref} resolves`);
+    assert.ok(at(doc, ...ref.replace(/^#\//, "").split("/")), `${ref} resolves`);
   }
 });
 
@@ -94,29 +123,36 @@ Deno.test("live answers of every route match the schemas the document publishes"
     workspace: { maxConcurrentJobs: 1 },
   });
   const call = caller(sandbox.url, sandbox.apiKey);
-  const job = (await call("POST", "/api/v1/jobs", { body: proteins() })).body;
+  const job = expectOk(await call("POST", "/api/v1/jobs", { body: proteins() }), ROUTES.submitJob);
   await waitFor(call, job.id);
-  const blocker = (await call("POST", "/api/v1/jobs", {
-    body: {
-      ...proteins("blocker"),
-      tool: "workload-simulator",
-      input: {
-        inputs: [{
-          id: "a",
-          slotId: "data",
-          kind: "text",
-          format: "txt",
-          content: "x",
-          source: { type: "text" },
-        }],
+  const blocker = expectOk(
+    await call("POST", "/api/v1/jobs", {
+      body: {
+        ...proteins("blocker"),
+        tool: "workload-simulator",
+        input: {
+          inputs: [{
+            id: "a",
+            slotId: "data",
+            kind: "text",
+            format: "txt",
+            content: "x",
+            source: { type: "text" },
+          }],
+        },
+        settings: { seconds: 1 },
       },
-      settings: { seconds: 1 },
-    },
-  })).body;
-  const queued = (await call("POST", "/api/v1/jobs", { body: proteins("to cancel") })).body;
-  const file =
-    (await call("POST", "/api/v1/files", { body: { filename: "a.fasta", content: ">a\nMKT" } }))
-      .body;
+    }),
+    ROUTES.submitJob,
+  );
+  const queued = expectOk(
+    await call("POST", "/api/v1/jobs", { body: proteins("to cancel") }),
+    ROUTES.submitJob,
+  );
+  const file = expectOk(
+    await call("POST", "/api/v1/files", { body: { filename: "a.fasta", content: ">a\nMKT" } }),
+    ROUTES.uploadFile,
+  );
   const { name: _name, ...quote } = proteins();
   const answers: [keyof typeof ROUTES, Awaited<ReturnType<typeof call>>][] = [
     ["account", await call("GET", "/api/v1/account")],
@@ -153,7 +189,8 @@ Deno.test("live answers of every route match the schemas the document publishes"
   });
   const text = await events.text();
   for (const line of text.split("\n").filter((l) => l.startsWith("data: "))) {
-    assert.ok(ROUTES.jobEvents.response.safeParse(JSON.parse(line.slice(6))).success);
+    const data: unknown = JSON.parse(line.slice(6));
+    assert.ok(ROUTES.jobEvents.response.safeParse(data).success);
   }
   // Errors carry the envelope.
   for (const path of ["/api/v1/jobs/job_nope/status", "/api/v1/nope"]) {

@@ -6,9 +6,10 @@
  * 500, and the server must keep serving.
  */
 import assert from "node:assert/strict";
+import { ErrorEnvelope } from "../lib/contract/errors.ts";
 import { ROUTES, type RouteSpec } from "../lib/contract/routes.ts";
 import { startSandbox } from "../lib/sandbox/mod.ts";
-import { caller, proteins, waitFor } from "./sandbox_helpers.ts";
+import { caller, expectError, expectOk, issuesOf, proteins, waitFor } from "./sandbox_helpers.ts";
 
 interface Probe {
   label: string;
@@ -245,10 +246,15 @@ Deno.test({
       settings: { maxJsonBytes: MAX_JSON, maxUploadBytes: MAX_JSON },
     });
     const call = caller(sandbox.url, sandbox.apiKey);
-    const job = (await call("POST", "/api/v1/jobs", { body: proteins() })).body;
+    const job = expectOk(
+      await call("POST", "/api/v1/jobs", { body: proteins() }),
+      ROUTES.submitJob,
+    );
     await waitFor(call, job.id);
-    const file =
-      (await call("POST", "/api/v1/files", { body: { filename: "f.txt", content: "x" } })).body;
+    const file = expectOk(
+      await call("POST", "/api/v1/files", { body: { filename: "f.txt", content: "x" } }),
+      ROUTES.uploadFile,
+    );
     const ids = { job: job.id, file: file.id, tool: "protein-properties" };
 
     const probes = Object.entries(ROUTES).flatMap(([name, spec]) => probesFor(name, spec, ids));
@@ -323,14 +329,14 @@ Deno.test({
         );
         continue;
       }
-      let body: { error?: { code?: unknown; message?: unknown } };
+      let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
         failures.push(`${probe.label}: not JSON: ${text.slice(0, 200)}`);
         continue;
       }
-      if (typeof body.error?.code !== "string" || typeof body.error?.message !== "string") {
+      if (!ErrorEnvelope.safeParse(body).success) {
         failures.push(`${probe.label}: not the envelope: ${text.slice(0, 200)}`);
       }
       if (response.headers.get("content-type")?.startsWith("application/json") !== true) {
@@ -352,26 +358,24 @@ Deno.test("validation errors name every problem and where it is", async () => {
   const answer = await call("POST", "/api/v1/jobs", {
     body: { tool: 5, name: "", input: { inputs: [] }, colour: "blue" },
   });
-  assert.equal(answer.status, 400);
-  assert.equal(answer.body.error.code, "validation_error");
-  const paths = answer.body.error.details.issues.map((issue: { path: string }) => issue.path);
+  const issues = issuesOf(expectError(answer, 400, { code: "validation_error" }));
+  const paths = issues.map((issue) => issue.path);
   for (const path of ["tool", "name", "input.inputs", "(body)"]) {
     assert.ok(paths.includes(path), `${path} in ${paths.join(", ")}`);
   }
   assert.ok(
-    answer.body.error.details.issues.some((issue: { message: string }) =>
-      /colour/.test(issue.message)
-    ),
+    issues.some((issue) => /colour/.test(issue.message)),
     "the unknown field is named",
   );
   const json = await call("POST", "/api/v1/jobs", {
     raw: "{oops",
     headers: { "Content-Type": "application/json" },
   });
-  assert.equal(json.body.error.code, "invalid_json");
+  const invalid = ErrorEnvelope.safeParse(json.body);
+  assert.ok(invalid.success, `not the envelope: ${JSON.stringify(json.body)}`);
+  assert.equal(invalid.data.error.code, "invalid_json");
   const wrongMethod = await call("PUT", "/api/v1/jobs");
-  assert.equal(wrongMethod.status, 405);
-  assert.equal(wrongMethod.body.error.code, "method_not_allowed");
+  expectError(wrongMethod, 405, { code: "method_not_allowed" });
   assert.equal(wrongMethod.headers.get("allow"), "POST, GET");
 });
 
@@ -387,7 +391,7 @@ Deno.test("a client that hangs up mid-body or mid-stream does not hurt the serve
     conn.close();
   }
   const call = caller(sandbox.url, sandbox.apiKey);
-  const job = (await call("POST", "/api/v1/jobs", { body: proteins() })).body;
+  const job = expectOk(await call("POST", "/api/v1/jobs", { body: proteins() }), ROUTES.submitJob);
   const controller = new AbortController();
   const stream = await fetch(`${sandbox.url}/api/v1/jobs/${job.id}/events`, {
     headers: { Authorization: `Bearer ${sandbox.apiKey}` },
