@@ -13,17 +13,7 @@
  */
 import { type Browser, chromium, type Page } from "playwright-core";
 import assert from "node:assert/strict";
-
-// page.evaluate callbacks run in Chromium. Deno type-checks them without the DOM library
-// (loading it would change stream and event types across the project), so the few browser
-// globals they touch are declared here, loosely.
-// deno-lint-ignore no-explicit-any
-type Loose = any;
-declare const document: Loose;
-declare const getComputedStyle: (element: Loose) => Loose;
-declare const Image: new () => Loose;
-type HTMLElement = Loose;
-type HTMLImageElement = Loose;
+import type { BrowserElement, BrowserGlobals } from "./_browser_globals.ts";
 
 /** Flags that give headless Chromium a working WebGL (SwiftShader) and no background traffic. */
 export const CHROMIUM_ARGS = [
@@ -159,15 +149,14 @@ export async function openPage(
       `<!doctype html><html><head><meta charset="utf-8">${amd}</head><body><div id="output"></div></body></html>`,
     );
     await page.evaluate(([html, run]) => {
+      const { document } = globalThis as unknown as BrowserGlobals;
       const output = document.getElementById("output")!;
       output.innerHTML = html;
       if (!run) return;
       // JupyterLab's evalInnerHTMLScriptTags: replace each script by a fresh copy.
-      for (
-        const old of (Array.from as (items: Loose) => Loose[])(output.querySelectorAll("script"))
-      ) {
+      for (const old of Array.from(output.querySelectorAll("script"))) {
         const fresh = document.createElement("script");
-        for (const attribute of (Array.from as (items: Loose) => Loose[])(old.attributes)) {
+        for (const attribute of Array.from(old.attributes)) {
           fresh.setAttribute(attribute.name, attribute.value);
         }
         fresh.textContent = old.textContent;
@@ -192,7 +181,7 @@ export async function waitForDisplays(page: Page, timeoutMs = 30_000): Promise<s
   for (const root of roots) {
     await root.scrollIntoViewIfNeeded();
     await page.waitForFunction(
-      (element: Loose) => ["ready", "error"].includes(element.dataset.piqState ?? ""),
+      (element: BrowserElement) => ["ready", "error"].includes(element.dataset.piqState ?? ""),
       await root.elementHandle(),
       { timeout: timeoutMs, polling: 100 },
     );
@@ -201,15 +190,19 @@ export async function waitForDisplays(page: Page, timeoutMs = 30_000): Promise<s
   return states;
 }
 
+/** A structure display's root, with the 3Dmol viewer its script hangs on it once started. */
+interface StructureRoot extends BrowserElement {
+  piqViewer?: { pngURI(): string };
+}
+
 /**
  * Fraction of a structure viewer's pixels that differ from its white background, read from a
  * fresh render of its WebGL canvas.
  */
 export async function viewerInk(page: Page, selector = ".piq-structure"): Promise<number> {
   return await page.evaluate(async (sel) => {
-    const root = document.querySelector(sel) as HTMLElement & {
-      piqViewer?: { pngURI(): string };
-    };
+    const { document, Image } = globalThis as unknown as BrowserGlobals;
+    const root = document.querySelector<StructureRoot>(sel);
     if (!root?.piqViewer) return -1;
     const image = new Image();
     image.src = root.piqViewer.pngURI();

@@ -28,17 +28,7 @@ import {
 } from "./_browser.ts";
 import { bigStructure, hairpin, helicalBundle, toMmcif, toPdb } from "./_structures.ts";
 import { HOSTILE } from "./_dom.ts";
-
-// page.evaluate callbacks run in Chromium. Deno type-checks them without the DOM library
-// (loading it would change stream and event types across the project), so the few browser
-// globals they touch are declared here, loosely.
-// deno-lint-ignore no-explicit-any
-type Loose = any;
-declare const document: Loose;
-declare const getComputedStyle: (element: Loose) => Loose;
-declare const Image: new () => Loose;
-type HTMLElement = Loose;
-type HTMLImageElement = Loose;
+import type { BrowserGlobals, BrowserImage } from "./_browser_globals.ts";
 
 const NOW = Date.parse("2026-06-12T08:02:00Z");
 const at = (seconds: number) =>
@@ -189,11 +179,12 @@ browserTest(
           `<div id="shot" style="display: inline-block; padding: 8px;">${markup}</div>`,
           { mode, width: 900 },
         );
-        const bars = await page.evaluate(() =>
-          (Array.from as (items: Loose) => Loose[])(document.querySelectorAll("div")).filter((
-            div,
-          ) => /width: \d+(\.\d+)?%/.test(div.getAttribute("style") ?? "")).length
-        );
+        const bars = await page.evaluate(() => {
+          const { document } = globalThis as unknown as BrowserGlobals;
+          return Array.from(document.querySelectorAll("div")).filter((div) =>
+            /width: \d+(\.\d+)?%/.test(div.getAttribute("style") ?? "")
+          ).length;
+        });
         if (name === "progress" || name === "multi-progress") {
           assert.ok(
             bars >= 4,
@@ -233,9 +224,8 @@ browserTest("a sandbox result table renders with right-aligned numbers", async (
       { mode: "jupyterlab", width: 1400 },
     );
     const align = await page.evaluate(() => {
-      const cells = (Array.from as (items: Loose) => Loose[])(
-        document.querySelectorAll("tbody tr:first-child td"),
-      );
+      const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
+      const cells = Array.from(document.querySelectorAll("tbody tr:first-child td"));
       return cells.map((cell) => getComputedStyle(cell).textAlign);
     });
     assert.equal(align[0], "left");
@@ -275,9 +265,10 @@ browserTest(
         ink > 0.01,
         `the canvas is drawn (${(ink * 100).toFixed(1)}% ink, ${JSON.stringify(options)})`,
       );
-      const hidden = await page.evaluate(() =>
-        getComputedStyle(document.querySelector("[data-piq-static]")!).visibility
-      );
+      const hidden = await page.evaluate(() => {
+        const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
+        return getComputedStyle(document.querySelector("[data-piq-static]")!).visibility;
+      });
       assert.equal(hidden, "hidden", "the live viewer replaced the picture");
       assertClean(log, `structure ${JSON.stringify(options)}`);
       assert.equal(log.served.length, 1);
@@ -287,7 +278,8 @@ browserTest(
     // Where scripts do not run, the static picture shows.
     const { page, log } = await openPage(b, markup, { mode: "untrusted" });
     const picture = await page.evaluate(() => {
-      const img = document.querySelector("img[data-piq-static]")!;
+      const { document, getComputedStyle } = globalThis as unknown as BrowserGlobals;
+      const img = document.querySelector<BrowserImage>("img[data-piq-static]")!;
       return {
         loaded: img.complete && img.naturalWidth > 0,
         visible: getComputedStyle(img).visibility,
@@ -335,9 +327,10 @@ browserTest(
       }).observe({ type: "longtask", buffered: true });
     });
     // The picture is there at once; the viewer follows.
-    const pictureFirst = await page.evaluate(() =>
-      (document.querySelector("img[data-piq-static]") as HTMLImageElement).complete
-    );
+    const pictureFirst = await page.evaluate(() => {
+      const { document } = globalThis as unknown as BrowserGlobals;
+      return document.querySelector<BrowserImage>("img[data-piq-static]")!.complete;
+    });
     assert.ok(pictureFirst);
     assert.deepEqual(await waitForDisplays(page, 120_000), ["ready"]);
     assert.ok(await viewerInk(page) > 0.01);
@@ -350,6 +343,7 @@ browserTest(
 /** Plot points drawn by plotly in the chart on the page. */
 function plotPoints(page: Page) {
   return page.evaluate(() => {
+    const { document } = globalThis as unknown as BrowserGlobals;
     const plot = document.querySelector(".piq-chart [data-piq-plot]")!;
     const line = plot.querySelector(".scatterlayer .js-line");
     return {
@@ -435,7 +429,8 @@ browserTest(
       }
       const { page, log } = await openPage(b, markup, { mode: "untrusted" });
       const loaded = await page.evaluate(() => {
-        const img = document.querySelector(".piq-chart img")!;
+        const { document } = globalThis as unknown as BrowserGlobals;
+        const img = document.querySelector<BrowserImage>(".piq-chart img")!;
         return img.complete && img.naturalWidth > 0;
       });
       assert.ok(loaded, `${name}: static picture`);
@@ -495,7 +490,9 @@ browserTest("hostile names, tool output, PDB lines and file names never run", as
     );
     assert.equal(pwned, undefined, `${mode}: injected script ran`);
     assert.deepEqual(dialogs, []);
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = await page.evaluate(() =>
+      (globalThis as unknown as BrowserGlobals).document.body.innerText
+    );
     assert.ok(text.includes("onerror="), "the hostile text is shown as text");
     assertClean(log, `hostile ${mode}`);
     await closePage(page);

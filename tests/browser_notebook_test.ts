@@ -17,17 +17,7 @@ import {
   viewerInk,
   waitForDisplays,
 } from "./_browser.ts";
-
-// page.evaluate callbacks run in Chromium. Deno type-checks them without the DOM library
-// (loading it would change stream and event types across the project), so the few browser
-// globals they touch are declared here, loosely.
-// deno-lint-ignore no-explicit-any
-type Loose = any;
-declare const document: Loose;
-declare const getComputedStyle: (element: Loose) => Loose;
-declare const Image: new () => Loose;
-type HTMLElement = Loose;
-type HTMLImageElement = Loose;
+import type { BrowserGlobals, BrowserImage } from "./_browser_globals.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 const NOTEBOOK = "02-looking-at-results.ipynb";
@@ -90,20 +80,19 @@ Deno.test({
       assert.ok(charts >= 5, `${charts} charts`);
       const states = await waitForDisplays(page, 90_000);
       assert.deepEqual(states, states.map(() => "ready"));
-      const ids = await page.evaluate(() =>
-        (Array.from as (items: Loose) => Loose[])(document.querySelectorAll(".piq-structure")).map((
-          element,
-        ) => element.id)
-      );
+      const ids = await page.evaluate(() => {
+        const { document } = globalThis as unknown as BrowserGlobals;
+        return Array.from(document.querySelectorAll(".piq-structure")).map((element) => element.id);
+      });
       for (const id of ids) {
         const ink = await viewerInk(page, `#${id}`);
         assert.ok(ink > 0.005, `structure ${id} is drawn (${ink})`);
       }
-      const plotted = await page.evaluate(() =>
-        (Array.from as (items: Loose) => Loose[])(
-          document.querySelectorAll(".piq-chart [data-piq-plot]"),
-        ).filter((plot) => plot.querySelector("svg.main-svg .trace")).length
-      );
+      const plotted = await page.evaluate(() => {
+        const { document } = globalThis as unknown as BrowserGlobals;
+        return Array.from(document.querySelectorAll(".piq-chart [data-piq-plot]"))
+          .filter((plot) => plot.querySelector("svg.main-svg .trace")).length;
+      });
       assert.equal(plotted, charts);
       assert.deepEqual(log.errors, []);
       assert.deepEqual(log.blocked, []);
@@ -113,10 +102,11 @@ Deno.test({
 
       // nbviewer / GitHub / untrusted: no scripts at all, the pictures remain.
       const still = await openPage(browser, stripScripts(exported), { mode: "document" });
-      const pictures = await still.page.evaluate(() =>
-        (Array.from as (items: Loose) => Loose[])(document.querySelectorAll("img[data-piq-static]"))
-          .map((img) => img.complete && img.naturalWidth > 0)
-      );
+      const pictures = await still.page.evaluate(() => {
+        const { document } = globalThis as unknown as BrowserGlobals;
+        return Array.from(document.querySelectorAll<BrowserImage>("img[data-piq-static]"))
+          .map((img) => img.complete && img.naturalWidth > 0);
+      });
       assert.equal(pictures.length, structures + charts);
       assert.ok(pictures.every(Boolean), "every static picture loads");
       await closePage(still.page);

@@ -53,6 +53,18 @@ export function defaultSandboxDatabase(): string {
   }
 }
 
+/**
+ * The embedded sandbox's workspace when it is first created: a Pro plan's monthly credits
+ * (8,000, as the pricing page lists) and a daily limit a class can work with. A sandbox
+ * workspace cannot be topped up from the web app; a fresh `PROTEINIQ_SANDBOX_DB` starts over.
+ */
+const EMBEDDED_WORKSPACE = {
+  name: "Notebook sandbox",
+  planTier: "pro",
+  credits: 8000,
+  dailyJobLimit: 1000,
+};
+
 let shared: Promise<Sandbox> | undefined;
 let announced = false;
 
@@ -62,7 +74,13 @@ async function startEmbedded(
 ): Promise<Sandbox> {
   const { startSandbox } = await import("../sandbox/mod.ts");
   const custom = options !== undefined;
-  const start = () => startSandbox({ database: defaultSandboxDatabase(), unref: true, ...options });
+  const start = () =>
+    startSandbox({
+      database: defaultSandboxDatabase(),
+      unref: true,
+      workspace: EMBEDDED_WORKSPACE,
+      ...options,
+    });
   const sandbox = custom ? await start() : await (shared ??= start());
   if (!quiet && (!announced || custom)) {
     announced = true;
