@@ -23,17 +23,7 @@ import { LiveProgress, type ProgressState } from "../lib/display/progress.ts";
 import { MultiJobProgress } from "../lib/display/multi_progress.ts";
 import { residueProfile } from "../lib/display/charts.ts";
 import { bigStructure, toPdb } from "../tests/_structures.ts";
-
-// page.evaluate callbacks run in Chromium. Deno type-checks them without the DOM library
-// (loading it would change stream and event types across the project), so the few browser
-// globals they touch are declared here, loosely.
-// deno-lint-ignore no-explicit-any
-type Loose = any;
-declare const document: Loose;
-declare const getComputedStyle: (element: Loose) => Loose;
-declare const Image: new () => Loose;
-type HTMLElement = Loose;
-type HTMLImageElement = Loose;
+import type { BrowserGlobals } from "../tests/_browser_globals.ts";
 
 const BROWSER = !Deno.args.includes("--no-browser");
 const rows: [string, string][] = [];
@@ -121,8 +111,10 @@ if (BROWSER) {
           }).observe({ type: "longtask", buffered: true });
         });
         await page.waitForFunction(
-          () =>
-            (document.querySelector(".piq-structure") as HTMLElement).dataset.piqState === "ready",
+          () => {
+            const { document } = globalThis as unknown as BrowserGlobals;
+            return document.querySelector(".piq-structure")?.dataset.piqState === "ready";
+          },
           undefined,
           {
             timeout: 180_000,
