@@ -34,17 +34,24 @@ export {
   type Quote,
   type SubmitOptions,
 } from "./lib/client/jobs.ts";
-export type { Tool, ToolCatalog } from "./lib/client/tools.ts";
-export type { RequestOptions, RetryPolicy } from "./lib/client/_core.ts";
+export type { Tool, ToolCatalog, Tools } from "./lib/client/tools.ts";
+export type { Jobs } from "./lib/client/jobs.ts";
+export type { Results } from "./lib/client/results.ts";
+export type { CoreOptions, HttpCore, RequestOptions, RetryPolicy } from "./lib/client/_core.ts";
 export { DOCUMENTED_POLLING, type PollSchedule, SANDBOX_POLLING } from "./lib/client/_wait.ts";
 export * from "./lib/client/errors.ts";
 export { fastaInput, fastaItem, type FastaItemOptions } from "./lib/inputs/fasta.ts";
 export {
   type FaultProfile,
   type FaultStats,
+  type Pace,
+  PACES,
   type Sandbox,
   type SandboxOptions,
+  type SandboxSettings,
   startSandbox,
+  type Workspace,
+  type WorkspaceOptions,
 } from "./lib/sandbox/mod.ts";
 export {
   JOB_STATUSES,
@@ -53,8 +60,36 @@ export {
   TERMINAL_STATUSES,
 } from "./lib/contract/jobs.ts";
 
+// Contract types: the API's wire shapes, as the client sends and reads them.
+export type {
+  BlockingError,
+  InputItem,
+  InputSource,
+  JobBilling,
+  JobQuote,
+  QuoteRequest,
+  SubmitRequest,
+} from "./lib/contract/jobs.ts";
+export type {
+  CreditModel,
+  InputSlot,
+  OutputField,
+  OutputFile,
+  SettingDefinition,
+  ToolDetail,
+  ToolLimits,
+  ToolSummary,
+} from "./lib/contract/tools.ts";
+export type { ResultFile } from "./lib/contract/results.ts";
+export type { ClientJob, ClientJobResult } from "./lib/client/_schemas.ts";
+export { type Scope, SCOPES } from "./lib/contract/account.ts";
+export type { CheckOptions, ItemFacts } from "./lib/contract/check.ts";
+export type { Issue } from "./lib/contract/issues.ts";
+
 // Displays: progress, tables, structures, charts.
 export { type AssetOptions, configureDisplays } from "./lib/display/assets.ts";
+export { $display, type Displayable, type MimeBundle } from "./lib/display/_jupyter.ts";
+export type { Broadcast, LiveOptions } from "./lib/display/_live.ts";
 export {
   formatDuration,
   LiveProgress,
@@ -77,12 +112,13 @@ export {
   summarizeJobs,
 } from "./lib/display/multi_progress.ts";
 export { type Column, renderTable, type TableOptions } from "./lib/display/table.ts";
-export { renderJobHistory } from "./lib/display/history.ts";
-export { renderQuote } from "./lib/display/quote.ts";
+export { type HistoryOptions, renderJobHistory } from "./lib/display/history.ts";
+export { type QuoteState, renderQuote } from "./lib/display/quote.ts";
 export { type CsvOptions, recordsToCSV, type ResultExport } from "./lib/display/export.ts";
 export type { ResultExportOptions } from "./lib/client/result.ts";
 export {
   type ChainSummary,
+  type ColorParams,
   residueBFactors,
   type StructureColoring,
   type StructureSource,
@@ -90,6 +126,7 @@ export {
   structureView,
   type StructureViewOptions,
 } from "./lib/display/structure.ts";
+export type { Atom as ParsedAtom, ParsedStructure } from "./lib/display/_structure_parse.ts";
 export {
   Chart,
   type ChartOptions,
@@ -100,11 +137,13 @@ export {
   type ProfileInput,
   propertyBars,
   type PropertyBarsOptions,
+  type RecordsInput,
   type ResiduePoint,
   residueProfile,
   type ResidueProfileOptions,
   type TimelineJob,
 } from "./lib/display/charts.ts";
+export type { BarSeries, ChartModel, LineSeries, RangeGroup } from "./lib/display/_chart_model.ts";
 
 // The rest of the API: account, files, input builders, events.
 export { Account, type AccountInfo } from "./lib/client/account.ts";
@@ -133,8 +172,10 @@ export { checkJobRequest } from "./lib/contract/check.ts";
 
 // Sequence and structure computations (what the sandbox tools run).
 export {
+  type GeneticCode,
   geneticCode,
   reverseComplement,
+  type StopHandling,
   translate,
   type TranslateOptions,
   type Translation,
@@ -145,16 +186,53 @@ export {
   alignPair,
   type PairwiseAlignment,
 } from "./lib/bio/align.ts";
-export { type ScaleProfile, scaleProfile, thresholdSegments } from "./lib/bio/hydropathy.ts";
-export { backTranslate, type BackTranslateOptions, gcFraction } from "./lib/bio/back_translate.ts";
-export { parseFastq } from "./lib/bio/fastq.ts";
-export { buildPeptide, CONFORMATIONS, peptideToPdb } from "./lib/bio/structure/builder.ts";
 export {
+  type ProfileSegment,
+  type ScaleProfile,
+  scaleProfile,
+  type ScaleProfileOptions,
+  thresholdSegments,
+} from "./lib/bio/hydropathy.ts";
+export {
+  backTranslate,
+  type BackTranslateOptions,
+  type BackTranslation,
+  type BackTranslationStrategy,
+  gcFraction,
+} from "./lib/bio/back_translate.ts";
+export {
+  type FastqIssue,
+  type FastqRead,
+  parseFastq,
+  type ParseFastqOptions,
+  type QualityEncoding,
+} from "./lib/bio/fastq.ts";
+export {
+  type BuildOptions,
+  buildPeptide,
+  type BuiltAtom,
+  type BuiltPeptide,
+  type BuiltResidue,
+  CONFORMATIONS,
+  type PeptidePdbOptions,
+  peptideToPdb,
+} from "./lib/bio/structure/builder.ts";
+export {
+  type AnalyzeOptions,
   analyzeStructure,
+  type ChainAnalysis,
+  type ChainSequence,
+  type ChainSequenceOptions,
   chainSequences,
   parseStructure as readStructure,
+  type ResidueAnalysis,
+  STRUCTURE_FORMATS,
   type StructureAnalysis,
+  type StructureFormat,
 } from "./lib/bio/structure/analysis.ts";
+export type { Atom, Chain, Model, Residue, Structure } from "./lib/bio/structure/model.ts";
+export type { DsspCode } from "./lib/bio/structure/dssp.ts";
+export type { Vec3 } from "./lib/bio/structure/geometry.ts";
 
 // Batches, and the pipeline-job API of a second vendor.
 export {
@@ -176,6 +254,7 @@ export {
   inputTexts,
 } from "./lib/batch/items.ts";
 export {
+  type AdapterCallOptions,
   type BatchEstimate,
   type JobAdapter,
   type JobRecords,
@@ -189,7 +268,7 @@ export {
   type WaitForJobsOptions,
 } from "./lib/batch/adapter.ts";
 export { defaultManifestPath as batchManifestPath, idempotencyKeyFor } from "./lib/batch/_keys.ts";
-export { ManifestError } from "./lib/batch/_manifest.ts";
+export { ITEM_STATES, type ItemState, ManifestError } from "./lib/batch/_manifest.ts";
 export {
   PipelineClient,
   type PipelineClientOptions,
@@ -200,6 +279,12 @@ export {
   PipelineVariants,
   type PipelineWaitOptions,
 } from "./lib/pipeline/client.ts";
+export type {
+  PipelineHttp,
+  PipelineHttpOptions,
+  PipelineRequestOptions,
+} from "./lib/pipeline/_http.ts";
+export type { PipelineAppOptions } from "./lib/pipeline/_app.ts";
 export {
   connectPipeline,
   type ConnectPipelineOptions,
@@ -220,7 +305,10 @@ export {
   PIPELINE_ROUTES,
   PIPELINE_SANDBOX_POLLING,
   PIPELINE_STATUSES,
+  type PipelineJob as PipelineJobEnvelope,
   type PipelineJobResults,
+  type PipelineRoute,
   type PipelineStatus,
+  type SubmitPipelineJob,
   type Variant,
 } from "./lib/pipeline/contract.ts";

@@ -67,7 +67,7 @@ import {
   type JobSnapshot,
   waitForJob,
 } from "./adapter.ts";
-import { Manifest, type ManifestItem } from "./_manifest.ts";
+import { type ItemState, Manifest, type ManifestItem } from "./_manifest.ts";
 import { defaultManifestPath, idempotencyKeyFor, payloadHash } from "./_keys.ts";
 import { mapLimit, riding429 } from "./_retry.ts";
 import type { BatchItem } from "./items.ts";
@@ -770,7 +770,7 @@ export class Batch<P> implements Displayable {
   /** Each item: key, state, job id, status, error, credits. */
   get items(): {
     key: string;
-    state: ManifestItem["state"];
+    state: ItemState;
     jobId: string | null;
     status: string | null;
     error: string | null;

@@ -55,6 +55,7 @@ export interface AlignOptions {
 
 /** One optimal alignment and its statistics. */
 export interface PairwiseAlignment {
+  /** The alignment's score: substitution scores minus gap penalties (the best possible). */
   score: number;
   /** First sequence with `-` where it has gaps (local mode: only the aligned segment). */
   alignedA: string;
@@ -65,10 +66,13 @@ export interface PairwiseAlignment {
    * mismatch, space for a gap.
    */
   matchLine: string;
-  /** 1-based first and last residue of each sequence in the alignment (0 when empty). */
+  /** 1-based first residue of the first sequence in the alignment (0 when empty). */
   startA: number;
+  /** 1-based last residue of the first sequence in the alignment (0 when empty). */
   endA: number;
+  /** 1-based first residue of the second sequence in the alignment (0 when empty). */
   startB: number;
+  /** 1-based last residue of the second sequence in the alignment (0 when empty). */
   endB: number;
   /** Columns in the alignment. */
   length: number;

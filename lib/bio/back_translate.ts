@@ -56,6 +56,7 @@ export interface BackTranslateOptions {
 
 /** A back-translated sequence. */
 export interface BackTranslation {
+  /** The coding DNA: one codon per residue, `*` included (and the stop `addStop` appends). */
   dna: string;
   /** Fraction of G and C over the whole sequence, 0–1. */
   gcContent: number;

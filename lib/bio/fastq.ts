@@ -27,9 +27,13 @@ export type QualityEncoding = "phred33" | "phred64";
 
 /** One read. */
 export interface FastqRead {
+  /** The title's first word. */
   id: string;
+  /** The whole title (after the `@`), id included. */
   description: string;
+  /** The bases, as written (sequence lines joined). */
   sequence: string;
+  /** Phred quality score of each base (the quality character's code minus the offset). */
   qualities: number[];
   /** 1-based line of the `@` title. */
   line: number;
@@ -37,7 +41,9 @@ export interface FastqRead {
 
 /** A problem, with the line it is on. */
 export interface FastqIssue {
+  /** 1-based line the problem is on (a read's is its `@` title line). */
   line: number;
+  /** What is wrong, in a sentence. */
   message: string;
 }
 

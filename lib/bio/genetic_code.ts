@@ -65,6 +65,7 @@ export interface TranslateOptions {
 
 /** What {@linkcode translate} returns. */
 export interface Translation {
+  /** The protein, one letter per codon (stops as `stopSymbol` in `keep` mode). */
   protein: string;
   /** Codons translated (including any final stop in `cds` mode). */
   codons: number;

@@ -40,9 +40,13 @@ export interface ScaleProfileOptions {
 
 /** A profile along a sequence. */
 export interface ScaleProfile {
+  /** Id of the scale used, e.g. `kyte_doolittle`. */
   scale: string;
+  /** The scale's full name, for labels. */
   scaleName: string;
+  /** Window size used (residues). */
   window: number;
+  /** Relative weight of the window's ends used, 0–1. */
   edge: number;
   /** 1-based position of the centre residue of each window. */
   positions: number[];
@@ -58,11 +62,13 @@ export interface ProfileSegment {
   start: number;
   /** Last residue covered by the segment's windows (1-based). */
   end: number;
-  /** Centre residues of the first and last window at or above the threshold. */
+  /** Centre residue of the first window at or above the threshold (1-based). */
   firstCentre: number;
+  /** Centre residue of the last window at or above the threshold (1-based). */
   lastCentre: number;
-  /** Highest profile value in the segment and its centre residue. */
+  /** Highest profile value in the segment. */
   peak: number;
+  /** Centre residue of the window with the highest value (1-based). */
   peakPosition: number;
 }
 

@@ -37,10 +37,13 @@ export interface RetryPolicy {
 
 /** Options of the core. */
 export interface CoreOptions {
+  /** Base URL of the API, e.g. `https://proteiniq.io` (trailing slashes are dropped). */
   baseUrl: string;
+  /** The API key, `pq_live_<keyId>_<secret>`; it never appears in errors or log lines. */
   apiKey: string;
   /** Per-attempt timeout. Default 60 s. */
   timeoutMs?: number;
+  /** Changes to the default retry policy (2 retries, 500 ms to 8 s backoff, 120 s Retry-After). */
   retry?: Partial<RetryPolicy>;
   /** A fetch to use instead of the global one (tests, proxies). */
   fetch?: typeof fetch;
@@ -193,8 +196,9 @@ class DeadlineWatch {
 
 const deadlines = new DeadlineWatch();
 
-/** The HTTP core. */
+/** The HTTP core: it owns retries, timeouts, errors and the key, for every resource. */
 export class HttpCore {
+  /** Base URL of the API, without a trailing slash. */
   readonly baseUrl: string;
   readonly #apiKey: string;
   readonly #secrets: string[];
@@ -231,7 +235,10 @@ export class HttpCore {
     return this.#retry;
   }
 
-  /** Call a route and validate the answer with `schema`. */
+  /**
+   * Call a route and validate the answer with `schema`.
+   * @internal The resources' plumbing: it takes a route of the contract's table and its schema.
+   */
   async call<S extends z.ZodType>(
     route: RouteSpec,
     schema: S,
@@ -287,6 +294,7 @@ export class HttpCore {
    * Send a request with retries and return the successful `Response` unread
    * (for streams and downloads). Error statuses become {@linkcode APIError}s. The caller's
    * signal stays attached to the body, so aborting it ends a stream.
+   * @internal The resources' plumbing: it takes a route of the contract's table.
    */
   async send(route: RouteSpec, init: CallInit = {}): Promise<Response> {
     return await this.#attempts(this.#exchange(route, init), init, (response) => response);

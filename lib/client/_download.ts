@@ -10,9 +10,13 @@ import { APIError, DownloadError } from "./errors.ts";
 
 /** A file on disk. */
 export interface DownloadedFile {
+  /** The file's name in the result manifest, e.g. `"properties.csv"`. */
   name: string;
+  /** Where it was written. */
   path: string;
+  /** Its size on disk, in bytes. */
   bytes: number;
+  /** Its MIME type, as the manifest gives it. */
   contentType: string;
 }
 

@@ -11,8 +11,11 @@ import { ResponseValidationError } from "./errors.ts";
 
 /** One page as the list envelope carries it. */
 export interface Page<T> {
+  /** The page's items. */
   data: T[];
+  /** Whether more items follow this page. */
   has_more: boolean;
+  /** The cursor of the next page (`starting_after`); `null` on the last page. */
   next_cursor: string | null;
 }
 

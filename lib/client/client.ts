@@ -60,10 +60,15 @@ export interface ClientOptions {
 
 /** An OpenAPI 3 document (the fields every version has; the rest as sent). */
 export interface OpenApiDocument {
+  /** The OpenAPI version, e.g. `"3.1.0"`. */
   openapi: string;
+  /** The API's title and version (and whatever else the document says about it). */
   info: { title: string; version: string; [field: string]: unknown };
+  /** Operations by path, then by HTTP method. */
   paths: Record<string, Record<string, unknown>>;
+  /** Reusable schemas, responses, parameters… */
   components?: Record<string, unknown>;
+  /** Other top-level fields, as sent. */
   [field: string]: unknown;
 }
 

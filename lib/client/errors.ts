@@ -31,13 +31,21 @@ export class ConfigurationError extends ProteinIQError {}
 
 /** What an error response carried. */
 export interface APIErrorInit {
+  /** HTTP status. */
   status: number;
+  /** The envelope's machine-readable code, e.g. `validation_error`. */
   code: string;
+  /** The server's message. */
   message: string;
+  /** The envelope's `details`, when the route has structured details. */
   details?: Record<string, unknown>;
+  /** The server's request id (`X-Request-Id`). */
   requestId?: string | null;
+  /** Seconds the server asked to wait (`Retry-After`). */
   retryAfterSeconds?: number | null;
+  /** HTTP method of the request, for the error message. */
   method?: string;
+  /** Path of the request (never a signed URL's query), for the error message. */
   path?: string;
   /** An earlier attempt of the same call may have been applied (its answer was lost). */
   afterLostResponse?: boolean;

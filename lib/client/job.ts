@@ -45,8 +45,8 @@ export interface WaitOptions {
   onUpdate?: (job: Job) => void;
 }
 
-/** The documented `job_cancellation` object. */
-export type JobCancellationResult = z.infer<typeof ClientJobCancellation>;
+/** The documented `job_cancellation` object (`POST /api/v1/jobs/{jobId}/cancel`). */
+export type JobCancellationResult = z.output<typeof ClientJobCancellation>;
 
 /** Options of {@linkcode Job.retry}. */
 export interface RetryJobOptions extends RequestOptions {
@@ -107,6 +107,7 @@ const RETRYABLE_FROM = ["FAILED", "TIMEOUT"] as const;
 const DUPLICABLE_FROM = ["COMPLETED"] as const;
 
 // Field names and types come from the wire schema; the class adds behaviour.
+/** The job resource's fields, e.g. `job.status`, `job.progress`, `job.credits_used`. */
 export interface Job extends Readonly<ClientJob> {}
 
 /** A handle on one job. */
@@ -120,7 +121,7 @@ export class Job {
   constructor(
     ctx: ClientContext,
     data: ClientJob,
-    options: { request?: z.input<typeof SubmitRequest> } = {},
+    options: { request?: SubmitRequest } = {},
   ) {
     this.#ctx = ctx;
     this.#data = data;
@@ -137,7 +138,7 @@ export class Job {
    * The payload this job was submitted with, when this client submitted it (the API does not
    * return a job's inputs, so jobs from another session have none).
    */
-  get request(): z.input<typeof SubmitRequest> | undefined {
+  get request(): SubmitRequest | undefined {
     return this.#ctx.requests.get(this.#data.id);
   }
 
@@ -308,7 +309,7 @@ export class Job {
     action: "retry" | "duplicate",
     allowed: readonly string[],
     options: RequestOptions,
-  ): Promise<z.input<typeof SubmitRequest>> {
+  ): Promise<SubmitRequest> {
     // A stale handle may still say PROCESSING although the job ended: look before refusing.
     if (!allowed.includes(this.#data.status) && !this.terminal) await this.refresh(options);
     const done = action === "retry" ? "retried" : "duplicated";

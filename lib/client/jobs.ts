@@ -38,7 +38,7 @@ import { renderJobHistory } from "../display/history.ts";
 export type Quote = JobQuote & Displayable;
 
 /** What a job submission takes (`POST /api/v1/jobs`). */
-export type JobRequest = z.input<typeof SubmitRequest>;
+export type JobRequest = SubmitRequest;
 
 /** Options of a quote. */
 export interface QuoteOptions extends RequestOptions {

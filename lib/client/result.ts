@@ -45,6 +45,7 @@ export interface ResultDownloadOptions extends RequestOptions {
 }
 
 // Field names and types come from the wire schema; the class adds behaviour.
+/** The result resource's fields, e.g. `result.status`, `result.files`, `result.results`. */
 export interface Result extends Readonly<ClientJobResult> {}
 
 /** A job's result. */

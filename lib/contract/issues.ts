@@ -15,7 +15,9 @@ import type { z } from "zod";
 
 /** One problem and where it is. */
 export interface Issue {
+  /** Where the problem is, e.g. `"settings.ph"` or `"input.inputs[0].format"`. */
   path: string;
+  /** What is wrong, in a sentence. */
   message: string;
 }
 

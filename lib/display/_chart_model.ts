@@ -23,9 +23,13 @@ export const PALETTE = [
 
 /** A line series. */
 export interface LineSeries {
+  /** Legend name. */
   name: string;
+  /** x value of each point. */
   x: number[];
+  /** y value of each point; `null` leaves a gap in the line. */
   y: (number | null)[];
+  /** CSS colour of the line. */
   color: string;
   /** Hover text per point (plain text; `\n` breaks lines). */
   text?: string[];
@@ -33,43 +37,65 @@ export interface LineSeries {
 
 /** A bar series over the categories. */
 export interface BarSeries {
+  /** Legend name. */
   name: string;
+  /** One value per category; `null` draws no bar. */
   values: (number | null)[];
+  /** CSS colour of the bars. */
   color: string;
+  /** Text per bar (plain text), kept with the figure's data. */
   text?: string[];
 }
 
 /** Ranges on rows (a timeline): one group per legend entry. */
 export interface RangeGroup {
+  /** Legend name. */
   name: string;
+  /** CSS colour of the group's ranges. */
   color: string;
+  /** The ranges: row index (into `rows`), start and end on the x axis, hover text. */
   items: { row: number; start: number; end: number; text: string }[];
 }
 
 /** What a chart shows. */
 export interface ChartModel {
+  /** Line series (`lines`), bars over categories (`bars`) or ranges on rows (`ranges`). */
   kind: "line" | "bar" | "range";
+  /** Heading of the chart. */
   title: string;
+  /** Title of the x axis. */
   xTitle: string;
+  /** Title of the y axis. */
   yTitle: string;
+  /** Width in CSS pixels. */
   width: number;
+  /** Height in CSS pixels. */
   height: number;
+  /** The series of a `line` chart. */
   lines?: LineSeries[];
   /** Shaded horizontal bands (e.g. pLDDT confidence classes). */
   bands?: { y0: number; y1: number; color: string; label: string }[];
   /** Horizontal reference lines. */
   hlines?: { y: number; color: string; label: string }[];
+  /** Fixed y-axis range, lowest and highest; automatic when left out. */
   yRange?: [number, number];
+  /** The categories (x axis) of a `bar` chart. */
   categories?: string[];
+  /** The series of a `bar` chart, one value per category. */
   bars?: BarSeries[];
+  /** Row labels of a `range` chart, top to bottom. */
   rows?: string[];
+  /** The ranges of a `range` chart, one group per legend entry. */
   ranges?: RangeGroup[];
 }
 
 /** A plotly figure: `data`, `layout` and `config`, as the plotly MIME type and `newPlot` take. */
 export interface PlotlyFigure {
+  /** The traces. */
   data: Record<string, unknown>[];
+  /** Axes, titles, shapes, size. */
   layout: Record<string, unknown>;
+  /** Plot options (mode bar, responsiveness…). */
   config: Record<string, unknown>;
 }
 

@@ -17,6 +17,7 @@ export const $display: unique symbol = Symbol.for("Jupyter.display") as never;
 
 /** Something the Deno kernel knows how to show. */
 export interface Displayable {
+  /** The MIME bundle the kernel shows for the value (always with `text/plain`). */
   [$display](): MimeBundle | Promise<MimeBundle>;
 }
 

@@ -5,20 +5,33 @@
  * @module
  */
 
-/** One atom. */
+/** One atom record, as the structure display reads it. */
 export interface Atom {
+  /** Atom name without padding, e.g. `CA`. */
   name: string;
+  /** Alternate location indicator, empty when none. */
   altLoc: string;
+  /** Residue name, e.g. `ALA`, `HOH`. */
   resName: string;
+  /** Chain id (mmCIF: the author chain id when given), empty when none. */
   chain: string;
+  /** Author residue number. */
   resSeq: number;
+  /** Insertion code, empty when none. */
   iCode: string;
+  /** x coordinate, Å. */
   x: number;
+  /** y coordinate, Å. */
   y: number;
+  /** z coordinate, Å. */
   z: number;
+  /** Occupancy, 0–1 (1 when the file leaves it out). */
   occupancy: number;
+  /** B-factor, Å² (pLDDT in predicted models); 0 when the file leaves it out. */
   b: number;
+  /** Element symbol, capitalised as in the periodic table, e.g. `C`, `Fe`. */
   element: string;
+  /** From a HETATM record (ligands, waters, modified residues). */
   hetero: boolean;
   /** Model number (1 when the file has no MODEL records). */
   model: number;
@@ -26,11 +39,13 @@ export interface Atom {
 
 /** A parsed structure. */
 export interface ParsedStructure {
+  /** The format the text was read as. */
   format: "pdb" | "mmcif";
   /** Title from HEADER/TITLE (PDB) or `_struct.title` (mmCIF); may be empty. */
   title: string;
   /** Identifier (PDB id code or `_entry.id`), may be empty. */
   id: string;
+  /** Every atom record of every model, in file order. */
   atoms: Atom[];
   /** Model numbers in file order. */
   models: number[];

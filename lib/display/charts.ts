@@ -40,8 +40,9 @@ export type { PlotlyFigure } from "./_chart_model.ts";
 export interface ChartOptions extends AssetOptions {
   /** Heading of the chart. */
   title?: string;
-  /** Size in CSS pixels. Default 720 × 360. */
+  /** Width in CSS pixels. Default 720. */
   width?: number;
+  /** Height in CSS pixels. Default 360 (a timeline grows with its rows). */
   height?: number;
   /** Also put the picture under `image/png` (for front ends without HTML). Default true. */
   png?: boolean;
@@ -190,6 +191,7 @@ function chartHtml(chart: Chart, png: Uint8Array | undefined, loader: string): s
 export interface ResiduePoint {
   /** Residue number (author numbering for structures). */
   residue: number;
+  /** The value at the residue; `null` leaves a gap in the line. */
   value: number | null;
   /** Chain id: points of different chains become different series. */
   chain?: string;
@@ -496,12 +498,19 @@ export function propertyBars(records: RecordsInput, options: PropertyBarsOptions
 
 /** The job fields a timeline reads. */
 export interface TimelineJob {
+  /** Job id, the row's label when there is no name. */
   id: string;
+  /** Job name, the row's label. */
   name?: string | null;
+  /** Status as the API spells it; the timeline's `style` gives its label and colour. */
   status: string;
+  /** When the job was created (ISO-8601); jobs without it are left out. */
   created_at?: string | null;
+  /** When it started running (ISO-8601); until then it is waiting. */
   started_at?: string | null;
+  /** When it ended (ISO-8601); a running job's bar reaches now. */
   completed_at?: string | null;
+  /** The pipeline vendor's kind of job, the row's label when there is no name. */
   job_type?: string | null;
 }
 

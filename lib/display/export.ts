@@ -69,9 +69,11 @@ export function recordsToCSV(
 
 /** The JSON export of a result. */
 export interface ResultExport {
+  /** Always `"job_result_export"`. */
   object: "job_result_export";
   /** When the export was made (ISO 8601). */
   exported_at: string;
+  /** The job: id, name, status, timestamps and credits (null where unknown). */
   job: {
     id: string;
     name: string | null;
@@ -80,6 +82,7 @@ export interface ResultExport {
     completed_at: string | null;
     credits_used: number | null;
   };
+  /** The tool: id, and name and version when its contract is known (else null). */
   tool: { id: string; name: string | null; version: string | null };
   /** The settings the job ran with (defaults filled in), or null when this client cannot know them. */
   settings: Record<string, unknown> | null;

@@ -42,17 +42,27 @@ import {
 
 /** The job fields the board reads; anything else is ignored. */
 export interface MultiJobState {
+  /** Job id. */
   id: string;
+  /** Job name, shown on its row (else the job type, tool or id). */
   name?: string | null;
+  /** Status as the API spells it; the board's `style` gives its label, colour and phase. */
   status: string;
+  /** Progress in percent, 0–100, when the API reports it. */
   progress?: number | null;
+  /** Credits used, summed in the board's total. */
   credits_used?: number | null;
+  /** When the job was created (ISO-8601). */
   created_at?: string | null;
+  /** When it started running (ISO-8601). */
   started_at?: string | null;
+  /** When it ended (ISO-8601). */
   completed_at?: string | null;
+  /** Why it failed, shown on its row. */
   error?: string | null;
   /** The pipeline vendor's spelling of `error`. */
   error_message?: string | null;
+  /** The tool that runs the job, used as a name when there is none. */
   tool?: string | null;
   /** The pipeline vendor's kind of job, used as a name when there is none. */
   job_type?: string | null;
@@ -82,10 +92,13 @@ const PHASE_ORDER: readonly StatusPhase[] = [
 
 /** Counts and totals of a set of jobs. */
 export interface BoardSummary {
+  /** Jobs on the board, or the expected count when more are still to come. */
   total: number;
+  /** Jobs in a terminal status. */
   finished: number;
   /** Mean bar fill, 0–100. */
   percent: number;
+  /** Credits used by all jobs together. */
   credits: number;
   /** One entry per distinct status label, in life order (running, failed, waiting, …). */
   counts: { label: string; count: number; style: StatusStyle; phase: StatusPhase }[];

@@ -23,16 +23,27 @@ import { type LiveOptions, LiveOutput } from "./_live.ts";
 
 /** The job fields a progress display reads (ProteinIQ's job resource has them all). */
 export interface ProgressState {
+  /** Job id. */
   id: string;
+  /** Job name, the card's heading. */
   name: string;
+  /** The tool that runs the job. */
   tool: string;
+  /** Status as the API spells it; {@linkcode statusStyle} gives its label and colour. */
   status: string;
+  /** Progress in percent, 0–100; `null` when unknown (the bar is then empty until done). */
   progress: number | null;
+  /** Credits used, shown when known. */
   credits_used?: number | null;
+  /** When the job was created (ISO-8601): the start of the elapsed time. */
   created_at: string;
+  /** When it started running (ISO-8601). */
   started_at?: string | null;
+  /** When it ended (ISO-8601): the end of the elapsed time; still counting while null. */
   completed_at?: string | null;
+  /** How long it ran, in seconds, shown when known. */
   execution_time_seconds?: number | null;
+  /** Why it failed, shown under the bar. */
   error?: string | null;
 }
 

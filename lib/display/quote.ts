@@ -19,17 +19,24 @@ import type { MimeBundle } from "./_jupyter.ts";
 
 /** The quote fields the card reads. */
 export interface QuoteState {
+  /** The tool quoted. */
   tool: string;
+  /** Expected cost in credits. */
   estimated_credits: number;
+  /** Credits a submission would charge (fixed) or reserve (per minute). */
   billable_credits: number;
+  /** The workspace's credits now. */
   available_credits: number;
+  /** Why a submission would be refused now; empty when it would be accepted. */
   blocking_errors: { code: string; message: string; path?: string }[];
+  /** The workspace's job limits now (`daily_limit_max` is null without a daily cap). */
   limits: {
     active_concurrent_jobs: number;
     max_concurrent_jobs: number;
     daily_limit_used: number;
     daily_limit_max: number | null;
   };
+  /** How the job would be billed: `mode` is `"fixed"` or `"per_minute"`. */
   billing: { mode: string };
 }
 

@@ -67,8 +67,9 @@ export interface StructureViewOptions extends AssetOptions {
   water?: boolean;
   /** Heading; default: the file's title, id or name. */
   title?: string;
-  /** Size in CSS pixels. Default 640 × 420. */
+  /** Width in CSS pixels. Default 640. */
   width?: number;
+  /** Height in CSS pixels. Default 420. */
   height?: number;
   /** Also put the picture under `image/png` (for front ends without HTML). Default true. */
   png?: boolean;
@@ -84,6 +85,7 @@ export type StructureSource =
 
 /** Colour parameters shared by the viewer (in the browser) and the static picture. */
 export interface ColorParams {
+  /** The colouring in force (`auto` resolved): by chain, pLDDT, B-factor, or N→C spectrum. */
   scheme: "chain" | "plddt" | "bfactor" | "spectrum";
   /** Chain (as the viewer sees it) → colour. */
   chains: Record<string, string>;
@@ -146,8 +148,11 @@ export interface ChainSummary {
   id: string;
   /** The one-letter id the viewer uses (PDB text holds one character). */
   key: string;
+  /** Polymer residues of the chain in the first model. */
   residues: number;
+  /** Atoms of the chain in the first model. */
   atoms: number;
+  /** CSS colour of the chain when coloured by chain. */
   color: string;
 }
 

@@ -22,8 +22,11 @@ import type { MimeBundle } from "./_jupyter.ts";
 
 /** A column of a table. */
 export interface Column {
+  /** The record key the column shows. */
   id: string;
+  /** Header text. Default: the id. */
   label?: string;
+  /** Unit, shown in the header after the label, e.g. `Da`. */
   unit?: string;
   /** Decimal places shown for numbers. */
   digits?: number;

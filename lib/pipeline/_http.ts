@@ -34,7 +34,9 @@ export interface PipelineRequestOptions {
 
 /** Options of the core. */
 export interface PipelineHttpOptions {
+  /** The vendor's base URL, e.g. `https://api.example.com` (trailing slashes are dropped). */
   baseUrl: string;
+  /** The org's bearer token; it never appears in errors. */
   token: string;
   /** Per-attempt timeout. Default 30 s. */
   timeoutMs?: number;
@@ -68,8 +70,9 @@ const CODES: Record<number, string> = {
   429: "rate_limited",
 };
 
-/** The pipeline API's HTTP core. */
+/** The pipeline API's HTTP core: retries, timeouts, typed errors and the token. */
 export class PipelineHttp {
+  /** The vendor's base URL, without a trailing slash. */
   readonly baseUrl: string;
   readonly #token: string;
   readonly #timeoutMs: number;
@@ -96,7 +99,10 @@ export class PipelineHttp {
     return prefix ? `${prefix}…` : "(token)";
   }
 
-  /** Call a route and validate the answer with `schema`. */
+  /**
+   * Call a route and validate the answer with `schema`.
+   * @internal The client's plumbing: it takes a route of the contract's table and its schema.
+   */
   async call<S extends z.ZodType>(
     route: PipelineRoute,
     schema: S,

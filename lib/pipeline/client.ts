@@ -18,7 +18,6 @@
  * ```
  * @module
  */
-import type { z } from "zod";
 import { createHash } from "node:crypto";
 import {
   JOB_TYPES,
@@ -75,7 +74,7 @@ export interface PipelineClientOptions {
 }
 
 /** What a submission takes: a variant of the caller's org and a pipeline. */
-export type PipelineJobRequest = z.input<typeof SubmitPipelineJob>;
+export type PipelineJobRequest = SubmitPipelineJob;
 
 /** Options of a submission. */
 export interface PipelineSubmitOptions extends PipelineRequestOptions {

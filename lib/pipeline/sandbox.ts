@@ -44,7 +44,10 @@ export interface PipelineSandbox extends AsyncDisposable {
   readonly token: string;
   /** The default org's id. */
   readonly orgId: string;
-  /** The storage, for tests and benchmarks. */
+  /**
+   * The storage, for tests and benchmarks.
+   * @internal The sandbox's own plumbing, not a public API.
+   */
   readonly store: PipelineStore;
   /** Another org with its own token (and optionally variants). */
   createOrg(

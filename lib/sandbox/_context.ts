@@ -27,6 +27,7 @@ export const PACES = {
 
 /** Settings of one sandbox. */
 export interface SandboxSettings {
+  /** How long each stage of a job takes. */
   pace: Pace;
   /** Lifetime of signed download URLs. */
   signedUrlTtlSeconds: number;

@@ -11,30 +11,49 @@ import { newId, nowIso, randomToken, sha256Hex } from "./_util.ts";
 
 /** A workspace as the sandbox keeps it. */
 export interface Workspace {
+  /** Workspace id, e.g. `team_…`. */
   id: string;
+  /** Display name. */
   name: string;
+  /** Plan tier the account route reports, e.g. `"pro"`. */
   planTier: string;
+  /** Whether the plan is a paid one. */
   paid: boolean;
+  /** Credits available now. */
   credits: number;
+  /** Jobs that may process at once; further ones wait QUEUED. */
   maxConcurrentJobs: number;
+  /** Jobs that may be submitted per UTC day; `null` for no daily cap. */
   dailyJobLimit: number | null;
   /** Non-terminal jobs allowed at once; past it submissions get `concurrent_job_limit_exceeded`. */
   maxActiveJobs: number;
+  /** Requests per rate window allowed for each API key. */
   rateLimit: number;
+  /** Length of the rate window, in seconds. */
   rateWindowSeconds: number;
+  /** Whether the workspace was deleted (its keys no longer authenticate). */
   deleted: boolean;
 }
 
 /** Options for a new workspace; defaults follow the documented examples. */
 export interface WorkspaceOptions {
+  /** Display name. Default `"Sandbox workspace"`. */
   name?: string;
+  /** Plan tier. Default `"pro"`. */
   planTier?: string;
+  /** Whether the plan is a paid one. Default true. */
   paid?: boolean;
+  /** Credits available. Default 500. */
   credits?: number;
+  /** Jobs that may process at once; further ones wait QUEUED. Default 3. */
   maxConcurrentJobs?: number;
+  /** Jobs that may be submitted per UTC day; `null` for no daily cap. Default 100. */
   dailyJobLimit?: number | null;
+  /** Non-terminal jobs allowed at once. Default 1000. */
   maxActiveJobs?: number;
+  /** Requests per rate window allowed for each API key. Default 120. */
   rateLimit?: number;
+  /** Length of the rate window, in seconds. Default 60. */
   rateWindowSeconds?: number;
 }
 

@@ -85,7 +85,10 @@ export interface Sandbox extends AsyncDisposable {
   readonly apiKey: string;
   /** The default workspace's id. */
   readonly workspaceId: string;
-  /** Shared state, for tests and tools that inspect the database. */
+  /**
+   * Shared state, for tests and tools that inspect the database.
+   * @internal The sandbox's own plumbing (database, signals, limiter), not a public API.
+   */
   readonly context: SandboxContext;
   /** Create another workspace with its own key. */
   createWorkspace(

@@ -60,12 +60,15 @@ export function parseStructure(text: string, format: StructureFormat): Structure
 
 /** A chain sequence. */
 export interface ChainSequence {
+  /** Chain id, e.g. `A`. */
   chain: string;
+  /** One-letter sequence (X for residues without a one-letter code, and gaps when filled). */
   sequence: string;
   /** Molecule name from COMPND / `_entity`, empty when unknown. */
   molecule: string;
-  /** First and last residue number (atom sequences only). */
+  /** First residue number (atom sequences only). */
   start?: number;
+  /** Last residue number (atom sequences only). */
   end?: number;
 }
 
@@ -224,9 +227,13 @@ export interface AnalyzeOptions {
 
 /** Per-residue results. */
 export interface ResidueAnalysis {
+  /** Chain id. */
   chain: string;
+  /** Author residue number. */
   number: number;
+  /** Insertion code, empty when none. */
   insertion: string;
+  /** Residue name, e.g. `ALA`. */
   name: string;
   /** One-letter code; X for a residue with a CA but no known code. */
   letter: string;
@@ -234,7 +241,9 @@ export interface ResidueAnalysis {
   bFactor: number;
   /** B-factor of the Cα atom, null when missing. */
   caBFactor: number | null;
+  /** Backbone dihedral φ in degrees; null at a chain start or break. */
   phi: number | null;
+  /** Backbone dihedral ψ in degrees; null at a chain end or break. */
   psi: number | null;
   /** DSSP eight-state code (with P for polyproline II), `-` loop; null without a full backbone. */
   dssp: DsspCode | null;
@@ -242,36 +251,51 @@ export interface ResidueAnalysis {
   secondaryStructure: "H" | "E" | "C" | null;
   /** Residues in Cα contact. */
   contacts: number;
+  /** Atoms of the residue. */
   atoms: number;
 }
 
 /** Per-chain results. */
 export interface ChainAnalysis {
+  /** Chain id. */
   chain: string;
+  /** Molecule name from COMPND / `_entity`, empty when unknown. */
   molecule: string;
   /** Amino-acid residues with coordinates. */
   residues: number;
   /** Ligand residues (HETATM groups that are neither water nor amino acids). */
   ligands: number;
+  /** Water molecules. */
   waters: number;
+  /** Atoms of the chain: amino acids, ligands and waters. */
   atoms: number;
   /** One-letter sequence of the residues with coordinates. */
   sequence: string;
   /** Three-state secondary structure string, one letter per residue (`-` without backbone). */
   secondaryStructure: string;
+  /** Mass-weighted radius of gyration of the chain's amino-acid atoms, Å; null without any. */
   radiusOfGyration: number | null;
+  /** Mean B-factor of the chain's amino-acid atoms, Å²; null without any. */
   meanBFactor: number | null;
+  /** Share of residues with a full backbone that are helix (H), 0–1; null without any. */
   helixFraction: number | null;
+  /** Share of residues with a full backbone that are strand (E), 0–1; null without any. */
   strandFraction: number | null;
 }
 
 /** What {@linkcode analyzeStructure} returns. */
 export interface StructureAnalysis {
+  /** PDB id from HEADER / `_entry.id`, empty when absent. */
   id: string;
+  /** The structure's title, empty when absent. */
   title: string;
+  /** Models in the file (only the first is analysed). */
   models: number;
+  /** Each chain of the first model. */
   chains: ChainAnalysis[];
+  /** Each amino-acid residue of the first model, chain by chain. */
   residues: ResidueAnalysis[];
+  /** Atoms of the first model. */
   atoms: number;
   /** Mass-weighted radius of gyration of the amino-acid residues' atoms, Å. */
   radiusOfGyration: number | null;
@@ -279,8 +303,11 @@ export interface StructureAnalysis {
   radiusOfGyrationCa: number | null;
   /** Cα contacts: indices into `residues` (i < j) and distance in Å. */
   contacts: [number, number, number][];
+  /** The contact cutoff used, Å. */
   contactCutoff: number;
+  /** The minimum sequence separation of a contact within a chain used. */
   minSeparation: number;
+  /** Things the parser tolerated, e.g. records it could not read. */
   warnings: string[];
 }
 

@@ -63,8 +63,11 @@ export interface BuildOptions {
 
 /** A built atom. */
 export interface BuiltAtom {
+  /** Atom name: `N`, `CA`, `C`, `O`, `CB` (not in glycine) or `OXT`. */
   name: string;
+  /** Element symbol, e.g. `C`. */
   element: string;
+  /** Coordinates in Å (the first N at the origin). */
   position: Vec3;
 }
 
@@ -74,16 +77,23 @@ export interface BuiltResidue {
   letter: string;
   /** Three-letter name (SEC for U, PYL for O). */
   name: string;
+  /** Residue number, 1-based. */
   number: number;
+  /** Backbone dihedral φ in degrees, as requested. */
   phi: number;
+  /** Backbone dihedral ψ in degrees, as requested. */
   psi: number;
+  /** Peptide-bond dihedral ω in degrees (to the next residue), as requested. */
   omega: number;
+  /** The residue's backbone and Cβ atoms (and OXT on the last residue, by default). */
   atoms: BuiltAtom[];
 }
 
 /** A built peptide. */
 export interface BuiltPeptide {
+  /** The sequence built, upper case. */
   sequence: string;
+  /** Each residue, in order. */
   residues: BuiltResidue[];
 }
 

@@ -16,8 +16,11 @@
 
 /** A point or vector. */
 export interface Vec3 {
+  /** x coordinate (Å for atom positions). */
   x: number;
+  /** y coordinate (Å for atom positions). */
   y: number;
+  /** z coordinate (Å for atom positions). */
   z: number;
 }
 

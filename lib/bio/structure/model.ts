@@ -20,6 +20,7 @@ import { ELEMENT_MASSES, RESIDUE_CODES_PACKED } from "../_structure_data.ts";
 
 /** One atom (the selected alternate location when there are several). */
 export interface Atom {
+  /** Atom serial number as written in the file. */
   serial: number;
   /** Atom name without padding, e.g. `CA`, `OXT`. */
   name: string;
@@ -27,10 +28,15 @@ export interface Atom {
   altloc: string;
   /** Upper-case element symbol, e.g. `C`, `SE`; `X` when unknown. */
   element: string;
+  /** x coordinate, Å. */
   x: number;
+  /** y coordinate, Å. */
   y: number;
+  /** z coordinate, Å. */
   z: number;
+  /** Occupancy, 0–1. */
   occupancy: number;
+  /** B-factor (temperature factor), Å²; pLDDT in predicted models. */
   bFactor: number;
 }
 
@@ -44,12 +50,15 @@ export interface Residue {
   insertion: string;
   /** From HETATM records. */
   hetero: boolean;
+  /** The residue's atoms, in file order. */
   atoms: Atom[];
 }
 
 /** One chain of one model. */
 export interface Chain {
+  /** Chain id, e.g. `A`. */
   id: string;
+  /** Its residues, ligands and waters, in file order. */
   residues: Residue[];
 }
 
@@ -57,6 +66,7 @@ export interface Chain {
 export interface Model {
   /** Model serial number as written (1 when the file has no MODEL records). */
   serial: number;
+  /** Its chains, in file order. */
   chains: Chain[];
 }
 
@@ -64,8 +74,11 @@ export interface Model {
 export interface Structure {
   /** PDB id from HEADER / `_entry.id`, empty when absent. */
   id: string;
+  /** Title from TITLE / `_struct.title`, empty when absent. */
   title: string;
+  /** The format the file was read as. */
   format: "pdb" | "mmcif";
+  /** Its models, in file order (at least one). */
   models: Model[];
   /** Residue names of each chain's full sequence (SEQRES / `_pdbx_poly_seq_scheme`). */
   seqres: Map<string, string[]>;
