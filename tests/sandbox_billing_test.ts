@@ -16,15 +16,11 @@ import {
   jobOf,
   ledger,
   proteins,
+  quoteOf,
   readEvents,
   waitFor,
   workload,
 } from "./sandbox_helpers.ts";
-
-function quoteOf(body: Record<string, unknown>) {
-  const { name: _name, ...quote } = body;
-  return quote;
-}
 
 /** The balance must always equal what the workspace started with plus its ledger. */
 function assertLedgerAddsUp(sandbox: Sandbox, workspaceId: string, initial: number) {

@@ -196,6 +196,12 @@ export function proteins(name = "lysozyme", sequences = 1) {
   };
 }
 
+/** A submission body as a quote body (quotes take no `name`). */
+export function quoteOf(body: Record<string, unknown>): Record<string, unknown> {
+  const { name: _name, ...quote } = body;
+  return quote;
+}
+
 /** Poll `/status` until the job is in one of `statuses` (or terminal), or fail. */
 export async function waitFor(
   call: Caller,

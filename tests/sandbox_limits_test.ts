@@ -12,15 +12,11 @@ import {
   expectOk,
   jobOf,
   proteins,
+  quoteOf,
   readEvents,
   waitFor,
   workload,
 } from "./sandbox_helpers.ts";
-
-function quoteOf(body: Record<string, unknown>) {
-  const { name: _name, ...quote } = body;
-  return quote;
-}
 
 Deno.test("max_concurrent_jobs: extra jobs wait QUEUED and start the moment a slot frees", async () => {
   await using sandbox = await startSandbox({
