@@ -4,14 +4,14 @@
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import { z } from "npm:zod@4.6.7";
  * import { issuesOf } from "./issues.ts";
  * const parsed = z.object({ a: z.number() }).safeParse({ a: "x" });
  * if (!parsed.success) issuesOf(parsed.error); // [{ path: "a", message: "…" }]
  * ```
  * @module
  */
-import type { z } from "zod";
+import type { z } from "npm:zod@4.6.7";
 
 /** One problem and where it is. */
 export interface Issue {

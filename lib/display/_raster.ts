@@ -8,6 +8,7 @@
  * outputs, while an `<img>` with a PNG data URL survives every sanitizer we target.
  * @module
  */
+import { createRequire } from "node:module";
 import { encodeBase64 } from "./_base64.ts";
 
 /** The rasteriser's fonts: regular and bold DejaVu Sans. */
@@ -19,30 +20,53 @@ interface Rasteriser {
 
 let rasteriser: Promise<Rasteriser> | undefined;
 
-/** Bytes of a file inside an installed npm package. */
-async function packageFile(specifier: string): Promise<Uint8Array> {
-  const url = import.meta.resolve(specifier);
-  if (url.startsWith("file:")) return await Deno.readFile(new URL(url));
-  // Without a node_modules folder the file is only reachable as a bytes import, which needs
-  // Deno's `--unstable-raw-imports` (or `"unstable": ["raw-imports"]` in deno.json).
-  const dynamicSpecifier = specifier;
-  try {
-    const module = await import(dynamicSpecifier, { with: { type: "bytes" } });
-    return module.default as Uint8Array;
-  } catch (error) {
-    throw new Error(
-      `Cannot read ${specifier} from the npm package: set "nodeModulesDir": "auto" in deno.json ` +
-        `or enable raw imports (${error instanceof Error ? error.message : String(error)})`,
-    );
+/**
+ * Bytes of a file inside an npm package.
+ *
+ * Deno has no stable bytes import, so the package is first put in the module graph through
+ * its `package.json` (`registered`: a JSON import by full `npm:` specifier, stable and cached
+ * like any npm download, literal so that `deno cache` and JSR see it); Node's
+ * resolver then knows where the file is on disk, whether Deno keeps packages in its global
+ * cache or in a `node_modules` folder. Resolving from this module's own location would fail
+ * when the module itself was imported over HTTP or from JSR, so the referrer is a file path.
+ */
+async function packageFile(
+  packageName: string,
+  file: string,
+  registered: Promise<unknown>,
+): Promise<Uint8Array> {
+  await registered;
+  const referrers = [
+    ...(import.meta.url.startsWith("file:") ? [import.meta.url] : []),
+    `${Deno.cwd()}/_proteiniq_resolve.js`,
+  ];
+  let lastError: unknown;
+  for (const referrer of referrers) {
+    try {
+      return await Deno.readFile(createRequire(referrer).resolve(`${packageName}/${file}`));
+    } catch (error) {
+      lastError = error;
+    }
   }
+  throw new Error(
+    `Cannot read ${file} from the npm package ${packageName}: ${
+      lastError instanceof Error ? lastError.message.split("\n")[0] : String(lastError)
+    }`,
+  );
 }
 
 async function load(): Promise<Rasteriser> {
+  const resvgPackage = import("npm:@resvg/resvg-wasm@2.6.2/package.json", {
+    with: { type: "json" },
+  });
+  const fontPackage = import("npm:dejavu-fonts-ttf@2.37.3/package.json", {
+    with: { type: "json" },
+  });
   const [resvg, wasm, regular, bold] = await Promise.all([
-    import("@resvg/resvg-wasm"),
-    packageFile("@resvg/resvg-wasm/index_bg.wasm"),
-    packageFile("dejavu-fonts-ttf/ttf/DejaVuSans.ttf"),
-    packageFile("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"),
+    import("npm:@resvg/resvg-wasm@2.6.2"),
+    packageFile("@resvg/resvg-wasm", "index_bg.wasm", resvgPackage),
+    packageFile("dejavu-fonts-ttf", "ttf/DejaVuSans.ttf", fontPackage),
+    packageFile("dejavu-fonts-ttf", "ttf/DejaVuSans-Bold.ttf", fontPackage),
   ]);
   try {
     await resvg.initWasm(wasm);

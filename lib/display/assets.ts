@@ -104,9 +104,11 @@ export function librarySource(library: BrowserLibrary): Promise<string> {
   if (!source) {
     // Literal specifiers, so Deno knows the files ahead of time (and `deno cache` fetches them).
     source = library === THREEDMOL
-      ? import("3dmol/build/3Dmol.es6-min.js", { with: { type: "text" } }).then((m) => m.default)
+      ? import("npm:3dmol@2.5.5/build/3Dmol.es6-min.js", { with: { type: "text" } }).then((m) =>
+        m.default
+      )
       : library === PLOTLY
-      ? import("plotly.js-dist-min/plotly.min.js", { with: { type: "text" } }).then((m) =>
+      ? import("npm:plotly.js-dist-min@4.1.2/plotly.min.js", { with: { type: "text" } }).then((m) =>
         m.default
       )
       : Promise.reject(new Error(`No bundled copy of ${key}`));

@@ -2,7 +2,7 @@
  * Small helpers of the sandbox: ids, clocks, hashing.
  * @module
  */
-import { customAlphabet } from "nanoid";
+import { customAlphabet } from "npm:nanoid@6.0.2";
 
 const alphanumeric = customAlphabet(
   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
