@@ -11,7 +11,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 
 /** Where an item is in the batch's life. */
 export const ITEM_STATES = [

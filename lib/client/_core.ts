@@ -10,8 +10,8 @@
  * (every POST this core sends carries one, generated once per call and reused by each retry).
  * @module
  */
-import type { z } from "npm:zod@4.6.7";
-import { nanoid } from "npm:nanoid@6.0.2";
+import type { z } from "../_deps/zod.ts";
+import { nanoid } from "../_deps/nanoid.ts";
 import { ErrorEnvelope } from "../contract/errors.ts";
 import { routePath, type RouteSpec } from "../contract/routes.ts";
 import {

@@ -7,8 +7,8 @@
  * answers something other than `text/event-stream`, or keeps failing.
  * @module
  */
-import { EventSourceParserStream } from "npm:eventsource-parser@4.1.3/stream";
-import type { EventSourceMessage } from "npm:eventsource-parser@4.1.3";
+import { EventSourceParserStream } from "../_deps/eventsource_parser_stream.ts";
+import type { EventSourceMessage } from "../_deps/eventsource_parser.ts";
 import { ErrorEnvelope } from "../contract/errors.ts";
 import { ROUTES } from "../contract/routes.ts";
 import { abortErrorOf, type HttpCore, sleep } from "./_core.ts";

@@ -4,7 +4,7 @@
  * Derived from the contract, never copied.
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 import { JobCancellation, JobList, JobResource } from "../contract/jobs.ts";
 import { JobResult } from "../contract/results.ts";
 

@@ -20,7 +20,7 @@
  */
 import { basename } from "node:path";
 import { createHash, type Hash } from "node:crypto";
-import { nanoid } from "npm:nanoid@6.0.2";
+import { nanoid } from "../_deps/nanoid.ts";
 import { FileDeleted, FileList, FileResource } from "../contract/files.ts";
 import { ROUTES } from "../contract/routes.ts";
 import type { BodySource, HttpCore, RequestOptions } from "./_core.ts";

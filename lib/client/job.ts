@@ -28,7 +28,7 @@ import { ConflictError, JobStateError, TimeoutError, UnknownStatusError } from "
 import { Result } from "./result.ts";
 import { $display, cellOutput, isCellResult, type MimeBundle } from "../display/_jupyter.ts";
 import { LiveProgress, progressLine, renderJobProgress } from "../display/progress.ts";
-import type { z } from "npm:zod@4.6.7";
+import type { z } from "../_deps/zod.ts";
 import { canonicalJson, sha256Hex } from "../contract/canonical.ts";
 
 /** Options of {@linkcode Job.wait}. */

@@ -18,7 +18,7 @@
  * ```
  * @module
  */
-import type { z } from "npm:zod@4.6.7";
+import type { z } from "../_deps/zod.ts";
 import { JobQuote, QuoteRequest, SubmitRequest } from "../contract/jobs.ts";
 import { ROUTES } from "../contract/routes.ts";
 import { type Issue, issuesOf } from "../contract/issues.ts";

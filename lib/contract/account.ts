@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 
 /** API key scopes. */
 export const SCOPES = ["jobs:read", "jobs:write", "files:read", "files:write"] as const;

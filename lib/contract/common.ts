@@ -3,14 +3,14 @@
  *
  * @example
  * ```ts
- * import { z } from "npm:zod@4.6.7";
+ * import { z } from "../_deps/zod.ts";
  * import { listOf } from "./common.ts";
  * const Names = listOf(z.string(), "NameList");
  * Names.parse({ object: "list", data: ["a"], has_more: false, next_cursor: null });
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 
 /** ISO-8601 UTC timestamp with milliseconds, e.g. `2026-06-12T08:00:00.000Z`. */
 export const Timestamp = z.string().meta({

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 
 /** Every error code the public documentation lists, with its HTTP status. */
 export const ERROR_STATUS = {

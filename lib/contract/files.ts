@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 import { listOf, Timestamp } from "./common.ts";
 
 /** Where a saved file came from. */

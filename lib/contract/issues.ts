@@ -4,14 +4,14 @@
  *
  * @example
  * ```ts
- * import { z } from "npm:zod@4.6.7";
+ * import { z } from "../_deps/zod.ts";
  * import { issuesOf } from "./issues.ts";
  * const parsed = z.object({ a: z.number() }).safeParse({ a: "x" });
  * if (!parsed.success) issuesOf(parsed.error); // [{ path: "a", message: "…" }]
  * ```
  * @module
  */
-import type { z } from "npm:zod@4.6.7";
+import type { z } from "../_deps/zod.ts";
 
 /** One problem and where it is. */
 export interface Issue {

@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 import { listOf, Timestamp } from "./common.ts";
 
 /** The eight web-app states plus the API-only BUDGET_EXCEEDED. */

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 import { JobStatusSchema } from "./jobs.ts";
 import { Timestamp } from "./common.ts";
 

@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 import { PaginationQuery } from "./common.ts";
 import { ErrorEnvelope } from "./errors.ts";
 import {

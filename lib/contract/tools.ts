@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 import { listOf } from "./common.ts";
 
 /** How a tool is priced. `per_minute` tools are billed on runtime. */

@@ -7,7 +7,7 @@
  * idle before its last outputs, so the final update is followed by a short settle.
  * @module
  */
-import { nanoid } from "npm:nanoid@6.0.2";
+import { nanoid } from "../_deps/nanoid.ts";
 
 /** A Jupyter MIME bundle. */
 export type MimeBundle = Record<string, unknown>;

@@ -56,14 +56,16 @@ async function packageFile(
 }
 
 async function load(): Promise<Rasteriser> {
+  // deno-lint-ignore no-import-prefix
   const resvgPackage = import("npm:@resvg/resvg-wasm@2.6.2/package.json", {
     with: { type: "json" },
   });
+  // deno-lint-ignore no-import-prefix
   const fontPackage = import("npm:dejavu-fonts-ttf@2.37.3/package.json", {
     with: { type: "json" },
   });
   const [resvg, wasm, regular, bold] = await Promise.all([
-    import("npm:@resvg/resvg-wasm@2.6.2"),
+    import("../_deps/resvg.ts"),
     packageFile("@resvg/resvg-wasm", "index_bg.wasm", resvgPackage),
     packageFile("dejavu-fonts-ttf", "ttf/DejaVuSans.ttf", fontPackage),
     packageFile("dejavu-fonts-ttf", "ttf/DejaVuSans-Bold.ttf", fontPackage),

@@ -104,10 +104,12 @@ export function librarySource(library: BrowserLibrary): Promise<string> {
   if (!source) {
     // Literal specifiers, so Deno knows the files ahead of time (and `deno cache` fetches them).
     source = library === THREEDMOL
+      // deno-lint-ignore no-import-prefix
       ? import("npm:3dmol@2.5.5/build/3Dmol.es6-min.js", { with: { type: "text" } }).then((m) =>
         m.default
       )
       : library === PLOTLY
+      // deno-lint-ignore no-import-prefix
       ? import("npm:plotly.js-dist-min@4.1.2/plotly.min.js", { with: { type: "text" } }).then((m) =>
         m.default
       )

@@ -19,7 +19,7 @@
  * ```
  * @module
  */
-import { nanoid } from "npm:nanoid@6.0.2";
+import { nanoid } from "../_deps/nanoid.ts";
 import { escapeHtml, html, jsonForScript, raw, type SafeHtml } from "./_html.ts";
 import { $display, cellOutputAsync, type MimeBundle } from "./_jupyter.ts";
 import { type AssetOptions, libraryImportExpression, THREEDMOL } from "./assets.ts";

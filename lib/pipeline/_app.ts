@@ -5,8 +5,8 @@
  * always a 4xx, never a 500.
  * @module
  */
-import { type Context, Hono } from "npm:hono@4.13.19";
-import type { z } from "npm:zod@4.6.7";
+import { type Context, Hono } from "../_deps/hono.ts";
+import type { z } from "../_deps/zod.ts";
 import {
   PIPELINE_ROUTES,
   type PipelineRoute,

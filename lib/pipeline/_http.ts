@@ -10,8 +10,8 @@
  * …). The timing helpers (`sleep`, `parseRetryAfter`) are the ProteinIQ core's own.
  * @module
  */
-import type { z } from "npm:zod@4.6.7";
-import { nanoid } from "npm:nanoid@6.0.2";
+import type { z } from "../_deps/zod.ts";
+import { nanoid } from "../_deps/nanoid.ts";
 import { abortErrorOf, parseRetryAfter, sleep } from "../client/_core.ts";
 import {
   type APIError,

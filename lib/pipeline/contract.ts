@@ -27,7 +27,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 import type { PollSchedule } from "../client/_wait.ts";
 
 /** The four pipelines the endpoint runs. */

@@ -3,7 +3,7 @@
  * middleware around it (request ids, the error envelope on every failure path).
  * @module
  */
-import { Hono } from "npm:hono@4.13.19";
+import { Hono } from "../_deps/hono.ts";
 import { routePath, ROUTES } from "../contract/routes.ts";
 import type { Account } from "../contract/account.ts";
 import type { SandboxContext } from "./_context.ts";

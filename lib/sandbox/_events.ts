@@ -4,8 +4,8 @@
  * with `Last-Event-ID` resumes after that event; the stream closes after a terminal status.
  * @module
  */
-import type { Context } from "npm:hono@4.13.19";
-import { streamSSE } from "npm:hono@4.13.19/streaming";
+import type { Context } from "../_deps/hono.ts";
+import { streamSSE } from "../_deps/hono_streaming.ts";
 import { TERMINAL_STATUSES } from "../contract/jobs.ts";
 import type { JobStatus } from "../contract/jobs.ts";
 import type { SandboxContext } from "./_context.ts";

@@ -38,7 +38,7 @@
  * ```
  * @module
  */
-import { z } from "npm:zod@4.6.7";
+import { z } from "../_deps/zod.ts";
 import { type RouteName, ROUTES } from "../contract/routes.ts";
 import { routeOf } from "./_http.ts";
 import type { FrontDoor } from "./_front.ts";

@@ -3,8 +3,8 @@
  * schemas, reading JSON bodies, turning zod issues into `validation_error` details.
  * @module
  */
-import type { Context, Hono } from "npm:hono@4.13.19";
-import type { z } from "npm:zod@4.6.7";
+import type { Context, Hono } from "../_deps/hono.ts";
+import type { z } from "../_deps/zod.ts";
 import { type RouteName, ROUTES, type RouteSpec } from "../contract/routes.ts";
 import type { SandboxContext } from "./_context.ts";
 import { ApiFailure } from "./_failure.ts";

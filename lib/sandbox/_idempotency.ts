@@ -12,7 +12,7 @@
  * of the database.
  * @module
  */
-import type { Context } from "npm:hono@4.13.19";
+import type { Context } from "../_deps/hono.ts";
 import type { Database } from "./_db.ts";
 import { number, text } from "./_db.ts";
 import { ApiFailure } from "./_failure.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { JobResource, JobStatus, SubmitRequest } from "../contract/jobs.ts";
-import type { z } from "npm:zod@4.6.7";
+import type { z } from "../_deps/zod.ts";
 import type { JobBilling } from "../contract/jobs.ts";
 import { type Database, number, numberOrNull, type Row, text, textOrNull } from "./_db.ts";
 import type { ResolvedInput, ResolvedSettings } from "./tools/_types.ts";

@@ -3,8 +3,8 @@
  * sandbox validates with and the client parses with.
  * @module
  */
-import { OpenApiGeneratorV31, OpenAPIRegistry } from "npm:@asteasolutions/zod-to-openapi@9.1.0";
-import { z } from "npm:zod@4.6.7";
+import { OpenApiGeneratorV31, OpenAPIRegistry } from "../_deps/zod_to_openapi.ts";
+import { z } from "../_deps/zod.ts";
 import { ERROR_STATUS } from "../contract/errors.ts";
 import { ErrorResponse, ROUTES, type RouteSpec } from "../contract/routes.ts";
 import { FileUploadJson } from "../contract/files.ts";

@@ -2,7 +2,7 @@
  * Quote, submit and cancel: the rules that spend or return credits.
  * @module
  */
-import type { z } from "npm:zod@4.6.7";
+import type { z } from "../_deps/zod.ts";
 import type {
   BlockingError,
   JobCancellation,

@@ -6,7 +6,7 @@
  * (FASTA, PDB, CSV…) must be UTF-8 text — a binary blob named `x.fasta` is `415`.
  * @module
  */
-import type { Context } from "npm:hono@4.13.19";
+import type { Context } from "../_deps/hono.ts";
 import { Buffer } from "node:buffer";
 import { FileUploadJson } from "../contract/files.ts";
 import { ApiFailure } from "./_failure.ts";

@@ -2,7 +2,7 @@
  * Small helpers of the sandbox: ids, clocks, hashing.
  * @module
  */
-import { customAlphabet } from "npm:nanoid@6.0.2";
+import { customAlphabet } from "../_deps/nanoid.ts";
 
 const alphanumeric = customAlphabet(
   "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",

@@ -1,0 +1,10 @@
+/**
+ * Hono: the sandbox's routing.
+ *
+ * Each npm dependency is pinned in one file of `lib/_deps/`, by full `npm:` specifier, so that
+ * the module resolves the same whether it is imported by path, by URL or from JSR — none of
+ * which sees this repository's import map — and so that a module imports only the packages it
+ * uses (the client never loads hono).
+ * @module
+ */
+export { type Context, Hono } from "npm:hono@4.13.19";
