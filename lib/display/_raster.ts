@@ -56,17 +56,15 @@ async function packageFile(
 }
 
 async function load(): Promise<Rasteriser> {
-  // deno-lint-ignore no-import-prefix
-  const resvgPackage = import("npm:@resvg/resvg-wasm@2.6.2/package.json", {
-    with: { type: "json" },
-  });
+  // Its JS module puts resvg in the graph (its `exports` do not include package.json).
+  const resvgModule = import("../_deps/resvg.ts");
   // deno-lint-ignore no-import-prefix
   const fontPackage = import("npm:dejavu-fonts-ttf@2.37.3/package.json", {
     with: { type: "json" },
   });
   const [resvg, wasm, regular, bold] = await Promise.all([
-    import("../_deps/resvg.ts"),
-    packageFile("@resvg/resvg-wasm", "index_bg.wasm", resvgPackage),
+    resvgModule,
+    packageFile("@resvg/resvg-wasm", "index_bg.wasm", resvgModule),
     packageFile("dejavu-fonts-ttf", "ttf/DejaVuSans.ttf", fontPackage),
     packageFile("dejavu-fonts-ttf", "ttf/DejaVuSans-Bold.ttf", fontPackage),
   ]);
