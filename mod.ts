@@ -62,14 +62,17 @@ export {
 
 // Contract types: the API's wire shapes, as the client sends and reads them.
 export type {
+  BillingRequest,
   BlockingError,
   InputItem,
   InputSource,
   JobBilling,
+  JobInput,
   JobQuote,
+  JobSettings,
   QuoteRequest,
   SubmitRequest,
-} from "./lib/contract/jobs.ts";
+} from "./lib/contract/_wire.ts";
 export type {
   CreditModel,
   InputSlot,
@@ -79,9 +82,8 @@ export type {
   ToolDetail,
   ToolLimits,
   ToolSummary,
-} from "./lib/contract/tools.ts";
-export type { ResultFile } from "./lib/contract/results.ts";
-export type { ClientJob, ClientJobResult } from "./lib/client/_schemas.ts";
+} from "./lib/contract/_wire.ts";
+export type { ClientJob, ClientJobResult, ResultFile } from "./lib/contract/_wire.ts";
 export { type Scope, SCOPES } from "./lib/contract/account.ts";
 export type { CheckOptions, ItemFacts } from "./lib/contract/check.ts";
 export type { Issue } from "./lib/contract/issues.ts";
@@ -305,10 +307,12 @@ export {
   PIPELINE_ROUTES,
   PIPELINE_SANDBOX_POLLING,
   PIPELINE_STATUSES,
-  type PipelineJob as PipelineJobEnvelope,
-  type PipelineJobResults,
   type PipelineRoute,
   type PipelineStatus,
-  type SubmitPipelineJob,
-  type Variant,
 } from "./lib/pipeline/contract.ts";
+export type {
+  PipelineJob as PipelineJobEnvelope,
+  PipelineJobResults,
+  SubmitPipelineJob,
+  Variant,
+} from "./lib/contract/_wire.ts";

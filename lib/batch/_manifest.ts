@@ -12,6 +12,7 @@
  */
 import { dirname, join } from "node:path";
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "../contract/_wire.ts";
 
 /** Where an item is in the batch's life. */
 export const ITEM_STATES = [
@@ -54,7 +55,7 @@ export const ManifestItem = z.looseObject({
   history: z.array(HistoryEntry),
 });
 /** A manifest item. */
-export type ManifestItem = z.infer<typeof ManifestItem>;
+export type ManifestItem = Wire.ManifestItem;
 
 /** The manifest file. */
 export const ManifestFile = z.looseObject({
@@ -69,7 +70,7 @@ export const ManifestFile = z.looseObject({
   items: z.array(ManifestItem),
 });
 /** The parsed file. */
-export type ManifestFile = z.infer<typeof ManifestFile>;
+export type ManifestFile = Wire.ManifestFile;
 
 /** A manifest that could not be read. */
 export class ManifestError extends Error {

@@ -20,6 +20,7 @@
  * @example
  * ```ts
  * import { connect, runToolBatch } from "../../mod.ts";
+
  * const piq = await connect();
  * const batch = await runToolBatch(piq, {
  *   name: "screen-2024-06",
@@ -34,7 +35,9 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
+
 import { abortErrorOf, sleep } from "../client/_core.ts";
+
 import {
   AbortError,
   APIError,
@@ -47,11 +50,17 @@ import {
   UnknownStatusError,
   ValidationError,
 } from "../client/errors.ts";
+
 import { MultiJobProgress, renderMultiJobProgress } from "../display/multi_progress.ts";
+
 import type { StatusStyle, StatusStyleFn } from "../display/progress.ts";
+
 import { type Column, renderTable } from "../display/table.ts";
+
 import { html } from "../display/_html.ts";
+
 import { recordsToCSV } from "../display/export.ts";
+
 import {
   $display,
   cellOutput,
@@ -60,6 +69,7 @@ import {
   type MimeBundle,
   withDisplay,
 } from "../display/_jupyter.ts";
+
 import {
   type BatchEstimate,
   type JobAdapter,
@@ -67,10 +77,14 @@ import {
   type JobSnapshot,
   waitForJob,
 } from "./adapter.ts";
-import { type ItemState, Manifest, type ManifestItem } from "./_manifest.ts";
+
+import { type ItemState, Manifest } from "./_manifest.ts";
 import { defaultManifestPath, idempotencyKeyFor, payloadHash } from "./_keys.ts";
+
 import { mapLimit, riding429 } from "./_retry.ts";
+
 import type { BatchItem } from "./items.ts";
+import type { ManifestItem } from "../contract/_wire.ts";
 
 /** Options of {@linkcode runBatch}. */
 export interface BatchOptions {
@@ -1217,6 +1231,7 @@ function defaultDisplay(): boolean {
  * @example
  * ```ts ignore
  * import { runBatch } from "./batch.ts";
+
  * const batch = await runBatch(adapter, [{ key: "a", payload: requestA }, { key: "b", payload: requestB }], {
  *   name: "my batch",
  * });

@@ -4,11 +4,11 @@
  * @module
  */
 import type { HttpCore, RequestOptions } from "./_core.ts";
+
 import type { PollSchedule } from "./_wait.ts";
-import type { ToolDetail } from "../contract/tools.ts";
-import type { SubmitRequest } from "../contract/jobs.ts";
-import type { ClientJob } from "./_schemas.ts";
+
 import type { Job } from "./job.ts";
+import type { ClientJob, SubmitRequest, ToolDetail } from "../contract/_wire.ts";
 
 /** Options of one watch. */
 export interface WatchOptions {

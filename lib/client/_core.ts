@@ -12,7 +12,7 @@
  */
 import type { z } from "../_deps/zod.ts";
 import { nanoid } from "../_deps/nanoid.ts";
-import { ErrorEnvelope } from "../contract/errors.ts";
+import { ErrorEnvelope as ErrorEnvelopeSchema } from "../contract/errors.ts";
 import { routePath, type RouteSpec } from "../contract/routes.ts";
 import {
   AbortError,
@@ -22,6 +22,7 @@ import {
   ResponseValidationError,
   TimeoutError,
 } from "./errors.ts";
+import type { ErrorEnvelope } from "../contract/_wire.ts";
 
 /** How retries back off. */
 export interface RetryPolicy {
@@ -512,7 +513,7 @@ export class HttpCore {
     }
     let envelope: ErrorEnvelope | undefined;
     try {
-      const parsed = ErrorEnvelope.safeParse(JSON.parse(text));
+      const parsed = ErrorEnvelopeSchema.safeParse(JSON.parse(text));
       if (parsed.success) envelope = parsed.data;
     } catch {
       // not JSON: fall through to the status line

@@ -12,9 +12,10 @@ import type { EventSourceMessage } from "../_deps/eventsource_parser.ts";
 import { ErrorEnvelope } from "../contract/errors.ts";
 import { ROUTES } from "../contract/routes.ts";
 import { abortErrorOf, type HttpCore, sleep } from "./_core.ts";
-import { ClientJob } from "./_schemas.ts";
+import { ClientJob as ClientJobSchema } from "./_schemas.ts";
 import { isTerminal } from "./_wait.ts";
 import { APIError, apiErrorFor, AuthenticationError, PermissionError } from "./errors.ts";
+import type { ClientJob } from "../contract/_wire.ts";
 
 /** How events are followed. */
 export interface EventsPolicy {
@@ -210,7 +211,7 @@ function parseEvent(event: EventSourceMessage, jobId: string): ClientJob {
       path: `/api/v1/jobs/${jobId}/events`,
     });
   }
-  const parsed = ClientJob.safeParse(json);
+  const parsed = ClientJobSchema.safeParse(json);
   if (!parsed.success || parsed.data.id !== jobId) {
     throw new EventDataError(`an event of job ${jobId} is not this job's resource`);
   }

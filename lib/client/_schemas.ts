@@ -5,13 +5,14 @@
  * @module
  */
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "../contract/_wire.ts";
 import { JobCancellation, JobList, JobResource } from "../contract/jobs.ts";
 import { JobResult } from "../contract/results.ts";
 
 /** A job as the client accepts it: any status string (unknown ones stop waits with an error). */
-export const ClientJob = JobResource.extend({ status: z.string() });
+export const ClientJob = JobResource.extend({ status: z.string() }).meta({ id: "ClientJob" });
 /** The parsed client job. */
-export type ClientJob = z.infer<typeof ClientJob>;
+export type ClientJob = Wire.ClientJob;
 
 /** A job list with tolerant items. */
 export const ClientJobList = JobList.extend({ data: z.array(ClientJob) });
@@ -22,4 +23,4 @@ export const ClientJobCancellation = JobCancellation.extend({ job: ClientJob });
 /** A result with a tolerant status. */
 export const ClientJobResult = JobResult.extend({ status: z.string() });
 /** The parsed client result. */
-export type ClientJobResult = z.infer<typeof ClientJobResult>;
+export type ClientJobResult = Wire.ClientJobResult;

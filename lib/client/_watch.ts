@@ -9,10 +9,11 @@
 import { ROUTES } from "../contract/routes.ts";
 import { parseRetryAfter } from "./_core.ts";
 import type { HttpCore } from "./_core.ts";
-import { ClientJob } from "./_schemas.ts";
+import { ClientJob as ClientJobSchema } from "./_schemas.ts";
 import { type PollSchedule, pollSnapshots } from "./_wait.ts";
 import { type EventsPolicy, followEvents } from "./_events.ts";
 import { APIError, ConnectionError, TimeoutError } from "./errors.ts";
+import type { ClientJob } from "../contract/_wire.ts";
 
 /** Transient polling failures in a row that a wait rides out before giving up. */
 const MAX_TRANSIENT_POLL_FAILURES = 10;
@@ -52,7 +53,7 @@ export async function* watchJob(
   yield* pollSnapshots(
     async (signal) => {
       try {
-        const response = await setup.core.call(ROUTES.jobStatus, ClientJob, {
+        const response = await setup.core.call(ROUTES.jobStatus, ClientJobSchema, {
           params: { jobId },
           signal,
         });

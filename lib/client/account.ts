@@ -12,11 +12,12 @@
  * @module
  */
 import { Account as AccountSchema } from "../contract/account.ts";
+import type { Account as AccountShape } from "../contract/_wire.ts";
 import { ROUTES } from "../contract/routes.ts";
 import type { HttpCore, RequestOptions } from "./_core.ts";
 
 /** The account resource as the API describes it. */
-export type AccountInfo = AccountSchema;
+export type AccountInfo = AccountShape;
 
 /** Account. */
 export class Account {

@@ -6,30 +6,44 @@
  * @example
  * ```ts
  * import { ProteinIQ } from "./client.ts";
+
  * const piq = new ProteinIQ({ apiKey: "pq_live_abc123_secretsecret", baseUrl: "https://proteiniq.io" });
  * console.log(String(piq)); // ProteinIQ(https://proteiniq.io, key pq_live_abc123_…)
  * ```
  * @module
  */
 import { parseApiKey } from "../contract/keys.ts";
+
 import { HttpCore, type RetryPolicy } from "./_core.ts";
+
 import type { ClientContext, WatchOptions } from "./_context.ts";
+
 import { DOCUMENTED_POLLING, type PollSchedule } from "./_wait.ts";
+
 import { watchJob } from "./_watch.ts";
+
 import { DEFAULT_EVENTS, type EventsPolicy } from "./_events.ts";
+
 import { ConfigurationError, ResponseValidationError } from "./errors.ts";
+
 import { Tools } from "./tools.ts";
+
 import { Jobs } from "./jobs.ts";
+
 import { Results } from "./results.ts";
+
 import { Account } from "./account.ts";
+
 import { Files } from "./files.ts";
-import type { ClientJob } from "./_schemas.ts";
-import type { ToolDetail } from "../contract/tools.ts";
-import type { SubmitRequest } from "../contract/jobs.ts";
+
 import { OPENAPI_PATH } from "../contract/routes.ts";
+
 import type { RequestOptions } from "./_core.ts";
+
 import { InputBuilder } from "../inputs/builder.ts";
+
 import { cellOutput, inJupyter, type MimeBundle } from "../display/_jupyter.ts";
+import type { ClientJob, SubmitRequest, ToolDetail } from "../contract/_wire.ts";
 
 /** Options of {@linkcode ProteinIQ}. */
 export interface ClientOptions {
@@ -161,6 +175,7 @@ export class ProteinIQ {
    * @example
    * ```ts
    * import { connect } from "../../mod.ts";
+
    * const piq = await connect();
    * const input = await piq.inputs("protein-properties");
    * input.fasta(">a\nMKTAYIAKQR");
@@ -178,6 +193,7 @@ export class ProteinIQ {
    * @example
    * ```ts
    * import { connect } from "../../mod.ts";
+
    * const piq = await connect();
    * const spec = await piq.openapi();
    * console.log(Object.keys(spec.paths));

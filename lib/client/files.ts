@@ -21,11 +21,12 @@
 import { basename } from "node:path";
 import { createHash, type Hash } from "node:crypto";
 import { nanoid } from "../_deps/nanoid.ts";
-import { FileDeleted, FileList, FileResource } from "../contract/files.ts";
+import { FileDeleted, FileList, FileResource as FileResourceSchema } from "../contract/files.ts";
 import { ROUTES } from "../contract/routes.ts";
 import type { BodySource, HttpCore, RequestOptions } from "./_core.ts";
 import { Listing } from "./_pagination.ts";
 import { InvalidRequestError, NotFoundError } from "./errors.ts";
+import type { FileResource } from "../contract/_wire.ts";
 
 /** A saved workspace file, as the API describes it. */
 export type SavedFile = FileResource;
@@ -261,7 +262,7 @@ export class Files {
     for (const tag of options.tags ?? []) fields.push(["tags", tag]);
     const body = new MultipartUpload(byteSource, name, contentType, fields);
     const started = Date.now();
-    const { data } = await this.#core.call(ROUTES.uploadFile, FileResource, {
+    const { data } = await this.#core.call(ROUTES.uploadFile, FileResourceSchema, {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
@@ -329,7 +330,7 @@ export class Files {
 
   /** One file's metadata (`GET /api/v1/files/{fileId}`). */
   async get(fileId: string, options: RequestOptions = {}): Promise<SavedFile> {
-    const { data } = await this.#core.call(ROUTES.getFile, FileResource, {
+    const { data } = await this.#core.call(ROUTES.getFile, FileResourceSchema, {
       ...options,
       params: { fileId },
     });

@@ -6,6 +6,7 @@
  * @example
  * ```ts
  * import { connect, fastaInput } from "../../mod.ts";
+
  * const piq = await connect();
  * const job = await piq.jobs.submit({
  *   tool: "protein-properties",
@@ -17,19 +18,34 @@
  * ```
  * @module
  */
-import type { SubmitRequest } from "../contract/jobs.ts";
+import type { ClientJobCancellation as ClientJobCancellationShape } from "../contract/_wire.ts";
+
 import { ROUTES } from "../contract/routes.ts";
+
 import type { ClientContext } from "./_context.ts";
-import { ClientJob, ClientJobCancellation, ClientJobResult } from "./_schemas.ts";
+
+import {
+  ClientJob as ClientJobSchema,
+  ClientJobCancellation,
+  ClientJobResult,
+} from "./_schemas.ts";
 import type { RequestOptions } from "./_core.ts";
+
 import { abortErrorOf } from "./_core.ts";
+
 import { isKnownStatus, isTerminal } from "./_wait.ts";
+
 import { ConflictError, JobStateError, TimeoutError, UnknownStatusError } from "./errors.ts";
+
 import { Result } from "./result.ts";
+
 import { $display, cellOutput, isCellResult, type MimeBundle } from "../display/_jupyter.ts";
+
 import { LiveProgress, progressLine, renderJobProgress } from "../display/progress.ts";
-import type { z } from "../_deps/zod.ts";
+
 import { canonicalJson, sha256Hex } from "../contract/canonical.ts";
+import type { SubmitRequest } from "../contract/_wire.ts";
+import type { ClientJob } from "../contract/_wire.ts";
 
 /** Options of {@linkcode Job.wait}. */
 export interface WaitOptions {
@@ -46,7 +62,7 @@ export interface WaitOptions {
 }
 
 /** The documented `job_cancellation` object (`POST /api/v1/jobs/{jobId}/cancel`). */
-export type JobCancellationResult = z.output<typeof ClientJobCancellation>;
+export type JobCancellationResult = ClientJobCancellationShape;
 
 /** Options of {@linkcode Job.retry}. */
 export interface RetryJobOptions extends RequestOptions {
@@ -89,7 +105,7 @@ export async function cancelJobById(
       error instanceof ConflictError && error.afterLostResponse &&
       error.currentStatus === "CANCELLED"
     ) {
-      const { data: job } = await ctx.core.call(ROUTES.jobStatus, ClientJob, {
+      const { data: job } = await ctx.core.call(ROUTES.jobStatus, ClientJobSchema, {
         ...options,
         params: { jobId },
       });
@@ -156,7 +172,7 @@ export class Job {
 
   /** Fetch the current state (`GET /api/v1/jobs/{jobId}/status`). */
   async refresh(options: RequestOptions = {}): Promise<this> {
-    const { data } = await this.#ctx.core.call(ROUTES.jobStatus, ClientJob, {
+    const { data } = await this.#ctx.core.call(ROUTES.jobStatus, ClientJobSchema, {
       ...options,
       params: { jobId: this.#data.id },
     });
@@ -252,6 +268,7 @@ export class Job {
    * @example
    * ```ts
    * import { connect, fastaInput } from "../../mod.ts";
+
    * const piq = await connect();
    * const job = await piq.jobs.submit({
    *   tool: "protein-properties", name: "run", input: fastaInput(">a\nMKTAYIAKQR"),
@@ -282,6 +299,7 @@ export class Job {
    * @example
    * ```ts
    * import { connect, fastaInput } from "../../mod.ts";
+
    * const piq = await connect();
    * const job = await piq.jobs.submit({
    *   tool: "protein-properties", name: "pH 7", input: fastaInput(">a\nMKTAYIAKQR"),

@@ -19,7 +19,11 @@
  * @module
  */
 import type { z } from "../_deps/zod.ts";
-import { JobQuote, QuoteRequest, SubmitRequest } from "../contract/jobs.ts";
+import {
+  JobQuote as JobQuoteSchema,
+  QuoteRequest,
+  SubmitRequest as SubmitRequestSchema,
+} from "../contract/jobs.ts";
 import { ROUTES } from "../contract/routes.ts";
 import { type Issue, issuesOf } from "../contract/issues.ts";
 import type { ClientContext } from "./_context.ts";
@@ -33,6 +37,7 @@ import { checkJobRequest } from "../contract/check.ts";
 import { type Displayable, withDisplay } from "../display/_jupyter.ts";
 import { renderQuote } from "../display/quote.ts";
 import { renderJobHistory } from "../display/history.ts";
+import type { JobQuote, SubmitRequest } from "../contract/_wire.ts";
 
 /** A quote that shows as a card. */
 export type Quote = JobQuote & Displayable;
@@ -130,7 +135,7 @@ export class Jobs {
     const body = checked(QuoteRequest, rest, "The quote request");
     const { validate, ...requestOptions } = options;
     if (validate !== false) await this.#preflight(body, "The quote request", requestOptions);
-    const { data } = await this.#ctx.core.call(ROUTES.quoteJob, JobQuote, {
+    const { data } = await this.#ctx.core.call(ROUTES.quoteJob, JobQuoteSchema, {
       ...requestOptions,
       body,
     });
@@ -143,7 +148,7 @@ export class Jobs {
    * generated one that every retry of this call reuses — so a retry never creates a second job.
    */
   async submit(request: JobRequest, options: SubmitOptions = {}): Promise<Job> {
-    const body = checked(SubmitRequest, request, "The job request");
+    const body = checked(SubmitRequestSchema, request, "The job request");
     const { validate, idempotencyKey, ...requestOptions } = options;
     if (validate !== false) await this.#preflight(body, "The job request", requestOptions);
     const { data } = await this.#ctx.core.call(ROUTES.submitJob, ClientJob, {

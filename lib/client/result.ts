@@ -5,6 +5,7 @@
  * @example
  * ```ts
  * import { connect, fastaInput } from "../../mod.ts";
+
  * const piq = await connect();
  * const job = await piq.jobs.submit({
  *   tool: "protein-properties", name: "demo", input: fastaInput(">a\nMKTAYIAKQR"),
@@ -18,17 +19,27 @@
  * @module
  */
 import { dirname, join } from "node:path";
+
 import { ROUTES } from "../contract/routes.ts";
-import type { OutputField, ToolDetail } from "../contract/tools.ts";
+
 import type { ClientContext } from "./_context.ts";
-import { type ClientJob, ClientJobResult } from "./_schemas.ts";
+
+import { ClientJobResult as ClientJobResultSchema } from "./_schemas.ts";
 import type { RequestOptions } from "./_core.ts";
+
 import { type DownloadedFile, downloadToFile, safeLocalName } from "./_download.ts";
+
 import { APIError, ProteinIQError } from "./errors.ts";
+
 import { $display, cellOutput, type MimeBundle } from "../display/_jupyter.ts";
+
 import type { Column } from "../display/table.ts";
+
 import { type CsvOptions, recordsToCSV, type ResultExport } from "../display/export.ts";
+
 import { renderResultView } from "../display/result_view.ts";
+import type { ClientJob, OutputField, ToolDetail } from "../contract/_wire.ts";
+import type { ClientJobResult } from "../contract/_wire.ts";
 
 /** Options of {@linkcode Result.exportTo}. */
 export interface ResultExportOptions extends CsvOptions {
@@ -256,7 +267,7 @@ export class Result {
 
   /** Fetch the result again (fresh signed URLs). */
   async refresh(options: RequestOptions = {}): Promise<this> {
-    const { data } = await this.#ctx.core.call(ROUTES.getResult, ClientJobResult, {
+    const { data } = await this.#ctx.core.call(ROUTES.getResult, ClientJobResultSchema, {
       ...options,
       params: { jobId: this.#data.job_id },
     });

@@ -12,11 +12,12 @@
  * @module
  */
 import { ROUTES } from "../contract/routes.ts";
-import { ToolDetail, ToolList, type ToolSummary } from "../contract/tools.ts";
+import { ToolDetail as ToolDetailSchema, ToolList } from "../contract/tools.ts";
 import type { HttpCore, RequestOptions } from "./_core.ts";
 import { type Displayable, type MimeBundle, withDisplay } from "../display/_jupyter.ts";
 import { renderTable } from "../display/table.ts";
 import { renderToolContract } from "../display/tool.ts";
+import type { ToolDetail, ToolSummary } from "../contract/_wire.ts";
 
 /** A list of tools that shows as a table. */
 export type ToolCatalog = ToolSummary[] & Displayable;
@@ -71,7 +72,10 @@ export class Tools {
   async get(toolId: string, options: RequestOptions = {}): Promise<Tool> {
     let pending = this.#cache.get(toolId);
     if (!pending) {
-      pending = this.#core.call(ROUTES.getTool, ToolDetail, { ...options, params: { toolId } })
+      pending = this.#core.call(ROUTES.getTool, ToolDetailSchema, {
+        ...options,
+        params: { toolId },
+      })
         .then((response) => response.data);
       this.#cache.set(toolId, pending);
       pending.catch(() => this.#cache.delete(toolId));

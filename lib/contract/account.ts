@@ -9,6 +9,7 @@
  * @module
  */
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "./_wire.ts";
 
 /** API key scopes. */
 export const SCOPES = ["jobs:read", "jobs:write", "files:read", "files:write"] as const;
@@ -43,4 +44,4 @@ export const Account = z.looseObject({
 }).meta({ id: "Account" });
 
 /** The parsed account. */
-export type Account = z.infer<typeof Account>;
+export type Account = Wire.Account;

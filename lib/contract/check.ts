@@ -20,10 +20,9 @@
  * ```
  * @module
  */
-import type { QuoteRequest } from "./jobs.ts";
 import type { Issue } from "./issues.ts";
-import type { InputSlot, SettingDefinition, ToolDetail } from "./tools.ts";
 import { parseFasta } from "../bio/fasta.ts";
+import type { InputSlot, QuoteRequest, SettingDefinition, ToolDetail } from "./_wire.ts";
 
 /** What the checker knows about an item beyond the wire fields (e.g. a saved file's size). */
 export interface ItemFacts {

@@ -10,6 +10,7 @@
  * @module
  */
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "./_wire.ts";
 
 /** Every error code the public documentation lists, with its HTTP status. */
 export const ERROR_STATUS = {
@@ -54,4 +55,4 @@ export const ErrorEnvelope = z.object({
 }).meta({ id: "Error" });
 
 /** The parsed error envelope. */
-export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
+export type ErrorEnvelope = Wire.ErrorEnvelope;

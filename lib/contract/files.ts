@@ -9,6 +9,7 @@
  * @module
  */
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "./_wire.ts";
 import { listOf, Timestamp } from "./common.ts";
 
 /** Where a saved file came from. */
@@ -66,4 +67,4 @@ export const FileDeleted = z.looseObject({
 }).meta({ id: "FileDeleted" });
 
 /** The parsed file resource. */
-export type FileResource = z.infer<typeof FileResource>;
+export type FileResource = Wire.FileResource;

@@ -14,6 +14,7 @@
  * @module
  */
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "./_wire.ts";
 import { listOf, Timestamp } from "./common.ts";
 
 /** The eight web-app states plus the API-only BUDGET_EXCEEDED. */
@@ -185,7 +186,7 @@ export const JobResource = z.looseObject({
 }).meta({ id: "Job" });
 
 /** The parsed job resource. */
-export type JobResource = z.infer<typeof JobResource>;
+export type JobResource = Wire.JobResource;
 
 /** `GET /api/v1/jobs` response. */
 export const JobList = listOf(JobResource, "JobList");
@@ -205,12 +206,19 @@ export const JobCancellation = z.looseObject({
 }).meta({ id: "JobCancellation" });
 
 /** The parsed cancellation. */
-export type JobCancellation = z.infer<typeof JobCancellation>;
+export type JobCancellation = Wire.JobCancellation;
 /** The parsed quote. */
-export type JobQuote = z.infer<typeof JobQuote>;
+export type JobQuote = Wire.JobQuote;
 /** A submit body. */
-export type SubmitRequest = z.input<typeof SubmitRequest>;
+export type SubmitRequest = Wire.SubmitRequest;
 /** A quote body. */
-export type QuoteRequest = z.input<typeof QuoteRequest>;
+export type QuoteRequest = Wire.QuoteRequest;
 /** An input item. */
-export type InputItem = z.input<typeof InputItem>;
+export type InputItem = Wire.InputItem;
+
+/** The `BlockingError` wire shape, as the schema of the same name reads it. */
+export type BlockingError = Wire.BlockingError;
+/** The `InputSource` wire shape, as the schema of the same name reads it. */
+export type InputSource = Wire.InputSource;
+/** The `JobBilling` wire shape, as the schema of the same name reads it. */
+export type JobBilling = Wire.JobBilling;

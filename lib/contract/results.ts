@@ -10,6 +10,7 @@
  * @module
  */
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "./_wire.ts";
 import { JobStatusSchema } from "./jobs.ts";
 import { Timestamp } from "./common.ts";
 
@@ -38,6 +39,6 @@ export const JobResult = z.looseObject({
 }).meta({ id: "JobResult" });
 
 /** The parsed result. */
-export type JobResult = z.infer<typeof JobResult>;
+export type JobResult = Wire.JobResult;
 /** A result file entry. */
-export type ResultFile = z.infer<typeof ResultFile>;
+export type ResultFile = Wire.ResultFile;

@@ -51,6 +51,32 @@ export interface RouteSpec {
 const AUTH_ERRORS = [401, 402, 403, 404, 429, 500] as const;
 
 /** Every public route, keyed by an operation name. */
+/**
+ * The operation names. Listed apart from {@linkcode ROUTES} so that the public type
+ * {@linkcode RouteName} needs no inference over the schemas (JSR's "slow types"); the
+ * `satisfies` below keeps the two in step.
+ */
+export const ROUTE_NAMES = [
+  "account",
+  "listTools",
+  "getTool",
+  "quoteJob",
+  "submitJob",
+  "listJobs",
+  "jobStatus",
+  "cancelJob",
+  "jobEvents",
+  "getResult",
+  "listFiles",
+  "uploadFile",
+  "getFile",
+  "deleteFile",
+] as const;
+
+/** Operation names. */
+export type RouteName = typeof ROUTE_NAMES[number];
+
+/** Every route of the API, by operation name. */
 export const ROUTES = {
   account: {
     method: "get",
@@ -194,16 +220,13 @@ export const ROUTES = {
     response: FileDeleted,
     errors: AUTH_ERRORS,
   },
-} as const satisfies Record<string, RouteSpec>;
+} as const satisfies Record<RouteName, RouteSpec>;
 
 /** Where the machine-readable contract is served; it needs no API key. */
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 
 /** The error body every route answers with. */
 export const ErrorResponse = ErrorEnvelope;
-
-/** Operation names. */
-export type RouteName = keyof typeof ROUTES;
 
 /**
  * Fill a route's `{param}` placeholders, URL-encoding each value.

@@ -12,6 +12,7 @@
  * @module
  */
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "./_wire.ts";
 import { listOf } from "./common.ts";
 
 /** How a tool is priced. `per_minute` tools are billed on runtime. */
@@ -143,14 +144,21 @@ export const ToolDefinition = ToolDetail.omit({ object: true });
 export const ToolList = listOf(ToolSummary, "ToolList");
 
 /** The parsed tool contract. */
-export type ToolDetail = z.infer<typeof ToolDetail>;
+export type ToolDetail = Wire.ToolDetail;
 /** A tool contract without the `object` tag. */
-export type ToolDefinition = z.input<typeof ToolDefinition>;
+export type ToolDefinition = Wire.ToolDefinition;
 /** The parsed tool summary. */
-export type ToolSummary = z.infer<typeof ToolSummary>;
+export type ToolSummary = Wire.ToolSummary;
 /** A setting definition. */
-export type SettingDefinition = z.infer<typeof SettingDefinition>;
+export type SettingDefinition = Wire.SettingDefinition;
 /** An input slot. */
-export type InputSlot = z.infer<typeof InputSlot>;
+export type InputSlot = Wire.InputSlot;
 /** An output field. */
-export type OutputField = z.infer<typeof OutputField>;
+export type OutputField = Wire.OutputField;
+
+/** The `CreditModel` wire shape, as the schema of the same name reads it. */
+export type CreditModel = Wire.CreditModel;
+/** The `OutputFile` wire shape, as the schema of the same name reads it. */
+export type OutputFile = Wire.OutputFile;
+/** The `ToolLimits` wire shape, as the schema of the same name reads it. */
+export type ToolLimits = Wire.ToolLimits;

@@ -181,7 +181,7 @@ function countsText(summary: BoardSummary): string {
 export function multiProgressLine(
   jobs: readonly MultiJobState[],
   options: MultiJobProgressOptions = {},
-  now = Date.now(),
+  now: number = Date.now(),
 ): string {
   const summary = summarizeJobs(jobs, options.style, options.expected);
   const parts = [
@@ -198,7 +198,7 @@ export function multiProgressLine(
 export function multiProgressText(
   jobs: readonly MultiJobState[],
   options: MultiJobProgressOptions = {},
-  now = Date.now(),
+  now: number = Date.now(),
 ): string {
   const style = options.style ?? statusStyle;
   const rows = pickRows(jobs, style, options.maxRows ?? 25);
@@ -246,7 +246,7 @@ function stackedBar(summary: BoardSummary): SafeHtml {
 export function multiProgressHtml(
   jobs: readonly MultiJobState[],
   options: MultiJobProgressOptions = {},
-  now = Date.now(),
+  now: number = Date.now(),
 ): string {
   const style = options.style ?? statusStyle;
   const summary = summarizeJobs(jobs, style, options.expected);
@@ -330,7 +330,7 @@ export function multiProgressHtml(
 export function renderMultiJobProgress(
   jobs: readonly MultiJobState[],
   options: MultiJobProgressOptions = {},
-  now = Date.now(),
+  now: number = Date.now(),
 ): MimeBundle {
   return {
     "text/plain": multiProgressText(jobs, options, now),

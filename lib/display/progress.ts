@@ -196,7 +196,7 @@ export function formatDuration(seconds: number): string {
 /** Seconds since submission (to completion when the job ended); NaN when unknown. */
 export function elapsedSeconds(
   state: { created_at?: string | null; completed_at?: string | null },
-  now = Date.now(),
+  now: number = Date.now(),
 ): number {
   if (!state.created_at) return NaN;
   const start = Date.parse(state.created_at);
@@ -228,7 +228,7 @@ export function textBar(percent: number, width = 20): string {
 }
 
 /** One line of text for a job's state (a second line carries the error, if any). */
-export function progressLine(state: ProgressState, now = Date.now()): string {
+export function progressLine(state: ProgressState, now: number = Date.now()): string {
   const style = statusStyle(state.status);
   const percent = percentOf(state, style);
   const parts = [
@@ -262,7 +262,7 @@ export function htmlBar(
 }
 
 /** The HTML card of one job. */
-export function progressHtml(state: ProgressState, now = Date.now()): string {
+export function progressHtml(state: ProgressState, now: number = Date.now()): string {
   const style = statusStyle(state.status);
   const color = cssColor(style.color);
   const percent = percentOf(state, style);
@@ -298,7 +298,7 @@ export function progressHtml(state: ProgressState, now = Date.now()): string {
 }
 
 /** The MIME bundle of one job's state. */
-export function renderJobProgress(state: ProgressState, now = Date.now()): MimeBundle {
+export function renderJobProgress(state: ProgressState, now: number = Date.now()): MimeBundle {
   return { "text/plain": progressLine(state, now), "text/html": progressHtml(state, now) };
 }
 

@@ -5,13 +5,15 @@
  * @example
  * ```ts
  * import { renderToolContract } from "./tool.ts";
+
  * type Contract = Parameters<typeof renderToolContract>[0];
  * ```
  * @module
  */
 import { html } from "./_html.ts";
+
 import type { MimeBundle } from "./_jupyter.ts";
-import type { ToolDetail } from "../contract/tools.ts";
+import type { ToolDetail } from "../contract/_wire.ts";
 
 function range(setting: ToolDetail["input"]["settings"][number]): string {
   if (setting.options) return setting.options.map((o) => String(o.value)).join(" | ");

@@ -9,6 +9,7 @@
  * @example
  * ```ts
  * import { connect } from "../../mod.ts";
+
  * const piq = await connect();
  * const input = await piq.inputs("protein-properties");
  * input.fasta(">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT");
@@ -19,16 +20,23 @@
  * @module
  */
 import { basename } from "node:path";
-import type { InputItem } from "../contract/jobs.ts";
+
 import type { Issue } from "../contract/issues.ts";
-import type { InputSlot, ToolDetail } from "../contract/tools.ts";
+
 import { InvalidRequestError, ProteinIQError } from "../client/errors.ts";
+
 import { APIError } from "../client/errors.ts";
+
 import type { HttpCore, RequestOptions } from "../client/_core.ts";
+
 import type { Files, SavedFile } from "../client/files.ts";
+
 import { Job } from "../client/job.ts";
+
 import type { Result } from "../client/result.ts";
+
 import { checkJobRequest, type ItemFacts, itemIssues } from "../contract/check.ts";
+import type { InputItem, InputSlot, ToolDetail } from "../contract/_wire.ts";
 
 /** Options of every builder method. */
 export interface ItemOptions {
@@ -94,6 +102,7 @@ const EXTENSION_FORMATS: Record<string, string[]> = {
  * @example
  * ```ts
  * import { formatsOfName } from "./builder.ts";
+
  * formatsOfName("model.cif"); // ["cif", "mmcif"]
  * ```
  */

@@ -6,14 +6,16 @@
  * @example
  * ```ts
  * import { fastaInput } from "./fasta.ts";
+
  * const input = fastaInput(">lysozyme\nKVFGRCELAAAMKRHGLDNY");
  * // { inputs: [{ id: "seqs_1", slotId: "protein", kind: "protein", format: "fasta", content: "…", source: { type: "text" } }] }
  * ```
  * @module
  */
-import type { InputItem } from "../contract/jobs.ts";
 import { parseFasta } from "../bio/fasta.ts";
+
 import { InvalidRequestError } from "../client/errors.ts";
+import type { InputItem } from "../contract/_wire.ts";
 
 /** Options of {@linkcode fastaItem} and {@linkcode fastaInput}. */
 export interface FastaItemOptions {

@@ -6,15 +6,12 @@
  * @module
  */
 import { type Context, Hono } from "../_deps/hono.ts";
+
 import type { z } from "../_deps/zod.ts";
-import {
-  PIPELINE_ROUTES,
-  type PipelineRoute,
-  SubmitPipelineJob,
-  Uuid,
-  type ValidationDetail,
-} from "./contract.ts";
+
+import { PIPELINE_ROUTES, type PipelineRoute, SubmitPipelineJob, Uuid } from "./contract.ts";
 import { HttpProblem, type PipelineStore } from "./_store.ts";
+import type { ValidationDetail } from "../contract/_wire.ts";
 
 type Env = { Variables: { orgId: string } };
 

@@ -20,7 +20,12 @@ import {
   ResponseValidationError,
   TimeoutError,
 } from "../client/errors.ts";
-import { PipelineErrorBody, pipelinePath, type PipelineRoute } from "./contract.ts";
+import {
+  PipelineErrorBody as PipelineErrorBodySchema,
+  pipelinePath,
+  type PipelineRoute,
+} from "./contract.ts";
+import type { PipelineErrorBody } from "../contract/_wire.ts";
 
 /** Per-call options. */
 export interface PipelineRequestOptions {
@@ -198,7 +203,7 @@ export class PipelineHttp {
   #errorOf(response: Response, text: string, method: string, path: string): APIError {
     let detail: PipelineErrorBody["detail"] | undefined;
     try {
-      const parsed = PipelineErrorBody.safeParse(JSON.parse(text));
+      const parsed = PipelineErrorBodySchema.safeParse(JSON.parse(text));
       if (parsed.success) detail = parsed.data.detail;
     } catch {
       // not JSON: the status line speaks

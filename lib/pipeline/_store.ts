@@ -10,10 +10,14 @@
  * @module
  */
 import { Database, type Row } from "../_sqlite.ts";
+
 import { randomBytes } from "node:crypto";
+
 import { sha256Hex as sha256 } from "../contract/canonical.ts";
-import type { JobType, PipelineJob, PipelineJobResults, Variant } from "./contract.ts";
+
+import type { JobType } from "./contract.ts";
 import { PipelineFailure, runPipeline } from "./_pipelines.ts";
+import type { PipelineJob, PipelineJobResults, Variant } from "../contract/_wire.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pipeline_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -147,7 +151,7 @@ export class PipelineStore {
   }
 
   /** A new token for an org (a given one, e.g. kept from an earlier run, or a random one). */
-  createToken(orgId: string, token = newToken()): string {
+  createToken(orgId: string, token: string = newToken()): string {
     this.#db.run(
       "INSERT OR IGNORE INTO pipeline_tokens (token_sha256, org_id, created_at) VALUES (?, ?, ?)",
       sha256(token),
@@ -240,7 +244,7 @@ export class PipelineStore {
       const variant = this.variant(orgId, body.variant_id);
       if (!variant) throw new HttpProblem(404, `Variant ${body.variant_id} not found`);
       const id = crypto.randomUUID();
-      const now = Date.now();
+      const now: number = Date.now();
       const startsMs = now + this.#pace.pendingMs;
       const endsMs = startsMs + this.#runTime(id, body.job_type);
       this.#db.run(
@@ -276,7 +280,7 @@ export class PipelineStore {
   }
 
   /** A job of an org, brought up to date; undefined when unknown or another org's. */
-  job(orgId: string, jobId: string, now = Date.now()): PipelineJob | undefined {
+  job(orgId: string, jobId: string, now: number = Date.now()): PipelineJob | undefined {
     return this.transaction(() => {
       const row = this.#db.get(
         "SELECT * FROM pipeline_jobs WHERE id = ? AND org_id = ?",
@@ -289,7 +293,7 @@ export class PipelineStore {
   }
 
   /** The results of a completed job; a `409` with `Retry-After` before that. */
-  results(orgId: string, jobId: string, now = Date.now()): PipelineJobResults {
+  results(orgId: string, jobId: string, now: number = Date.now()): PipelineJobResults {
     return this.transaction(() => {
       const row = this.#db.get(
         "SELECT * FROM pipeline_jobs WHERE id = ? AND org_id = ?",

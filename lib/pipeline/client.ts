@@ -26,9 +26,9 @@ import {
   PIPELINE_ROUTES,
   PIPELINE_STATUSES,
   PipelineJob as PipelineJobSchema,
-  PipelineJobResults,
-  SubmitPipelineJob,
-  Variant,
+  PipelineJobResults as PipelineJobResultsSchema,
+  SubmitPipelineJob as SubmitPipelineJobSchema,
+  Variant as VariantSchema,
   VariantList,
 } from "./contract.ts";
 import { PipelineHttp, type PipelineRequestOptions } from "./_http.ts";
@@ -56,6 +56,12 @@ import {
 import { renderTable } from "../display/table.ts";
 import { html } from "../display/_html.ts";
 import { parseRetryAfter } from "../client/_core.ts";
+import type {
+  PipelineJob as PipelineJobShape,
+  PipelineJobResults,
+  SubmitPipelineJob,
+  Variant,
+} from "../contract/_wire.ts";
 
 /** Options of {@linkcode PipelineClient}. */
 export interface PipelineClientOptions {
@@ -90,22 +96,22 @@ export type PipelineWaitOptions = Omit<WaitForJobOptions, "onUpdate"> & {
 
 /** The envelope's fields (`id`, `status`, `error_message`…), read-only on the handle. */
 // Field names and types come from the wire schema; the class adds behaviour.
-export interface PipelineJob extends Readonly<PipelineJobSchema> {}
+export interface PipelineJob extends Readonly<PipelineJobShape> {}
 
 /** A handle on one pipeline job. */
 export class PipelineJob {
   readonly #client: PipelineClient;
-  #data: PipelineJobSchema;
+  #data: PipelineJobShape;
 
   /** Wrap a status envelope. */
-  constructor(client: PipelineClient, data: PipelineJobSchema) {
+  constructor(client: PipelineClient, data: PipelineJobShape) {
     this.#client = client;
     this.#data = data;
     Object.assign(this, data);
   }
 
   /** The latest status envelope. */
-  get data(): PipelineJobSchema {
+  get data(): PipelineJobShape {
     return this.#data;
   }
 
@@ -115,7 +121,7 @@ export class PipelineJob {
   }
 
   /** @internal Replace the state with a newer snapshot. */
-  apply(data: PipelineJobSchema): this {
+  apply(data: PipelineJobShape): this {
     this.#data = data;
     Object.assign(this, data);
     return this;
@@ -138,11 +144,11 @@ export class PipelineJob {
       title: `${this.#data.job_type} · variant ${this.#data.variant_id.slice(0, 8)}`,
       ...rest,
       onUpdate: (snapshot) => {
-        this.apply(snapshot as PipelineJobSchema);
+        this.apply(snapshot as PipelineJobShape);
         onUpdate?.(this);
       },
     });
-    return this.apply(finished as PipelineJobSchema);
+    return this.apply(finished as PipelineJobShape);
   }
 
   /** The results of a completed job (`GET /v1/jobs/{job_id}/results`); a `409` before that. */
@@ -186,7 +192,7 @@ export class PipelineJobs {
     request: PipelineJobRequest,
     options: PipelineSubmitOptions = {},
   ): Promise<PipelineJob> {
-    const parsed = SubmitPipelineJob.safeParse(request);
+    const parsed = SubmitPipelineJobSchema.safeParse(request);
     if (!parsed.success) {
       throw new InvalidRequestError("The pipeline job request", issuesOf(parsed.error));
     }
@@ -225,7 +231,7 @@ export class PipelineJobs {
 
   /** A completed job's results (`GET /v1/jobs/{job_id}/results`). */
   async results(jobId: string, options: PipelineRequestOptions = {}): Promise<PipelineJobResults> {
-    const { data } = await this.#http.call(PIPELINE_ROUTES.jobResults, PipelineJobResults, {
+    const { data } = await this.#http.call(PIPELINE_ROUTES.jobResults, PipelineJobResultsSchema, {
       ...options,
       params: { job_id: jobId },
     });
@@ -245,9 +251,9 @@ export class PipelineJobs {
       display: this.#client.displayByDefault,
       title: "Pipeline jobs",
       ...options,
-      onUpdate: (snapshot) => byId.get(snapshot.id)?.apply(snapshot as PipelineJobSchema),
+      onUpdate: (snapshot) => byId.get(snapshot.id)?.apply(snapshot as PipelineJobShape),
     });
-    for (const snapshot of finished) byId.get(snapshot.id)?.apply(snapshot as PipelineJobSchema);
+    for (const snapshot of finished) byId.get(snapshot.id)?.apply(snapshot as PipelineJobShape);
     const handles = [...jobs];
     return withDisplay(handles, () => {
       const text = handles.map(String).join("\n");
@@ -298,7 +304,7 @@ export class PipelineVariants {
 
   /** One variant (`GET /v1/variants/{variant_id}`). */
   async get(variantId: string, options: PipelineRequestOptions = {}): Promise<Variant> {
-    const { data } = await this.#http.call(PIPELINE_ROUTES.getVariant, Variant, {
+    const { data } = await this.#http.call(PIPELINE_ROUTES.getVariant, VariantSchema, {
       ...options,
       params: { variant_id: variantId },
     });
@@ -389,7 +395,7 @@ export class PipelineClient {
       accountId: () => Promise.resolve(`pipeline:${tokenId}`),
       records: async (job, callOptions = {}) => {
         const { results } = await jobs.results(job.id, callOptions);
-        const variantId = (job as Partial<PipelineJobSchema>).variant_id ?? null;
+        const variantId = (job as Partial<PipelineJobShape>).variant_id ?? null;
         return { records: [{ variant_id: variantId, job_type: job.job_type, ...results }] };
       },
     };

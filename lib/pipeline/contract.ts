@@ -28,6 +28,7 @@
  * @module
  */
 import { z } from "../_deps/zod.ts";
+import type * as Wire from "../contract/_wire.ts";
 import type { PollSchedule } from "../client/_wait.ts";
 
 /** The four pipelines the endpoint runs. */
@@ -72,7 +73,7 @@ export const SubmitPipelineJob = z.strictObject({
   }).meta({ description: "Pipeline to run", example: "humanization" }),
 });
 /** A submission body. */
-export type SubmitPipelineJob = z.infer<typeof SubmitPipelineJob>;
+export type SubmitPipelineJob = Wire.SubmitPipelineJob;
 
 /**
  * A pipeline job's status envelope. The client tolerates statuses and job types it does not
@@ -89,7 +90,7 @@ export const PipelineJob = z.looseObject({
   error_message: z.string().nullable().optional().default(null),
 });
 /** The parsed status envelope. */
-export type PipelineJob = z.infer<typeof PipelineJob>;
+export type PipelineJob = Wire.PipelineJob;
 
 /** `GET /v1/jobs/{job_id}/results`: the pipeline's output for a completed job. */
 export const PipelineJobResults = z.looseObject({
@@ -102,7 +103,7 @@ export const PipelineJobResults = z.looseObject({
   results: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 /** The parsed results. */
-export type PipelineJobResults = z.infer<typeof PipelineJobResults>;
+export type PipelineJobResults = Wire.PipelineJobResults;
 
 /** A variant of the caller's org. */
 export const Variant = z.looseObject({
@@ -113,7 +114,7 @@ export const Variant = z.looseObject({
   created_at: IsoTimestamp,
 });
 /** The parsed variant. */
-export type Variant = z.infer<typeof Variant>;
+export type Variant = Wire.Variant;
 
 /** `GET /v1/variants`. */
 export const VariantList = z.looseObject({ data: z.array(Variant) });
@@ -125,14 +126,14 @@ export const ValidationDetail = z.looseObject({
   type: z.string(),
 });
 /** A parsed validation problem. */
-export type ValidationDetail = z.infer<typeof ValidationDetail>;
+export type ValidationDetail = Wire.ValidationDetail;
 
 /** Every error body: FastAPI's `{detail}`, a sentence or a list of validation problems. */
 export const PipelineErrorBody = z.looseObject({
   detail: z.union([z.string(), z.array(ValidationDetail)]),
 });
 /** A parsed error body. */
-export type PipelineErrorBody = z.infer<typeof PipelineErrorBody>;
+export type PipelineErrorBody = Wire.PipelineErrorBody;
 
 /** One route of the pipeline API. */
 export interface PipelineRoute {

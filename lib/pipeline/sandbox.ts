@@ -10,6 +10,7 @@
  * @example
  * ```ts
  * import { startPipelineSandbox } from "./sandbox.ts";
+
  * await using sandbox = await startPipelineSandbox({ pace: "quick" });
  * const response = await fetch(`${sandbox.url}/v1/variants`, {
  *   headers: { Authorization: `Bearer ${sandbox.token}` },
@@ -18,9 +19,10 @@
  * ```
  * @module
  */
-import type { Variant } from "./contract.ts";
 import { createPipelineApp, type PipelineAppOptions } from "./_app.ts";
+
 import { PIPELINE_PACES, type PipelinePace, PipelineStore } from "./_store.ts";
+import type { Variant } from "../contract/_wire.ts";
 
 export { PIPELINE_PACES, type PipelinePace };
 
@@ -122,6 +124,7 @@ function ensureDefaultOrg(store: PipelineStore): { orgId: string; token: string 
  * @example
  * ```ts
  * import { startPipelineSandbox } from "./sandbox.ts";
+
  * const sandbox = await startPipelineSandbox({ database: ":memory:", pace: "quick" });
  * const other = sandbox.createOrg({ name: "Another lab" });
  * console.log(sandbox.variants().length, other.variants.length); // 4 0

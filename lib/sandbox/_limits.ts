@@ -38,7 +38,12 @@ export class RequestLimiter {
    * send, or throws `429 rate_limited` (with the same headers and `Retry-After`) when the
    * window is full. Refused requests are not counted.
    */
-  take(keyId: string, limit: number, windowSeconds: number, now = Date.now()): RateLimitHeaders {
+  take(
+    keyId: string,
+    limit: number,
+    windowSeconds: number,
+    now: number = Date.now(),
+  ): RateLimitHeaders {
     this.#sweep(now);
     const windowMs = windowSeconds * 1000;
     let window = this.#windows.get(keyId);
@@ -72,7 +77,7 @@ export class RequestLimiter {
     jobId: string,
     route: PacedRoute,
     intervalMs: number,
-    now = Date.now(),
+    now: number = Date.now(),
   ): void {
     if (intervalMs <= 0) return;
     const slot = `${keyId}\n${jobId}\n${route}`;

@@ -4,7 +4,6 @@
  * or `error` out.
  * @module
  */
-/// <reference lib="deno.worker" />
 import { findTool } from "./tools/mod.ts";
 import type { ResolvedInput, ResolvedSettings, ToolOutput } from "./tools/_types.ts";
 import type { SandboxRunContext } from "./_run_context.ts";
@@ -34,8 +33,26 @@ export type WorkerReply =
   | { type: "done"; runId: number; output: ToolOutput }
   | { type: "error"; runId: number; message: string };
 
+/**
+ * The parts of the worker's global scope this entry uses. Typed here rather than with
+ * `/// <reference lib="deno.worker" />`, which would change the globals of every module in
+ * the same program (and which JSR refuses for that reason).
+ */
+interface WorkerScope {
+  postMessage(message: WorkerReply): void;
+  close(): void;
+  addEventListener(type: "error", listener: (event: ErrorEvent) => void): void;
+  addEventListener(
+    type: "unhandledrejection",
+    listener: (event: PromiseRejectionEvent) => void,
+  ): void;
+  onmessage: ((event: MessageEvent<RunMessage | StopMessage>) => void) | null;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
 function reply(message: WorkerReply): void {
-  self.postMessage(message);
+  scope.postMessage(message);
 }
 
 const stops = new Map<number, AbortController>();
@@ -47,20 +64,20 @@ let current: number | undefined;
  */
 function crash(message: string): void {
   if (current !== undefined) reply({ type: "crashed", runId: current, message });
-  self.close();
+  scope.close();
 }
 
-self.addEventListener("error", (event) => {
+scope.addEventListener("error", (event) => {
   event.preventDefault();
   crash(`tool worker crashed: ${event.message}`);
 });
-self.addEventListener("unhandledrejection", (event) => {
+scope.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
   const reason = event.reason instanceof Error ? event.reason.message : String(event.reason);
   crash(`tool worker crashed: ${reason}`);
 });
 
-self.onmessage = async (event: MessageEvent<RunMessage | StopMessage>) => {
+scope.onmessage = async (event: MessageEvent<RunMessage | StopMessage>) => {
   if (event.data.type === "stop") {
     stops.get(event.data.runId)?.abort();
     return;
