@@ -9,13 +9,16 @@ import { Account } from "../lib/contract/account.ts";
 import { ErrorEnvelope } from "../lib/contract/errors.ts";
 import { FileResource } from "../lib/contract/files.ts";
 import {
+  BillingRequest,
   BlockingError,
   InputItem,
   InputSource,
   JobBilling,
   JobCancellation,
+  JobInput,
   JobQuote,
   JobResource,
+  JobSettings,
   QuoteRequest,
   SubmitRequest,
 } from "../lib/contract/jobs.ts";
@@ -65,7 +68,13 @@ export const generatedWireTypes: WireType[] = [
   ...from("lib/contract/errors.ts", "output", { ErrorEnvelope }),
   ...from("lib/contract/files.ts", "output", { FileResource }),
   ...from("lib/contract/jobs.ts", "output", { BlockingError }),
-  ...from("lib/contract/jobs.ts", "input", { InputSource, InputItem }),
+  ...from("lib/contract/jobs.ts", "input", {
+    InputSource,
+    InputItem,
+    JobInput,
+    JobSettings,
+    BillingRequest,
+  }),
   ...from("lib/contract/jobs.ts", "output", { JobBilling, JobResource, JobCancellation, JobQuote }),
   ...from("lib/contract/jobs.ts", "input", { QuoteRequest, SubmitRequest }),
   ...from("lib/contract/results.ts", "output", { ResultFile, JobResult }),

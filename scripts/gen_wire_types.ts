@@ -39,6 +39,25 @@ function renameRefs(node: unknown, renames: Map<string, string>): unknown {
   return out;
 }
 
+/**
+ * A described reference (`field: Named.describe("…")`) becomes `tsType` with the description:
+ * json-schema-to-typescript would otherwise declare a numbered copy of the referenced type
+ * (`InputSource1`) just to carry the field's comment.
+ */
+function describedReferences(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(describedReferences);
+  if (node === null || typeof node !== "object") return node;
+  const entries = Object.entries(node);
+  const record = node as Record<string, unknown>;
+  if (
+    entries.length === 2 && typeof record.$ref === "string" &&
+    typeof record.description === "string"
+  ) {
+    return { tsType: record.$ref.replace("#/$defs/", ""), description: record.description };
+  }
+  return Object.fromEntries(entries.map(([key, value]) => [key, describedReferences(value)]));
+}
+
 const docCache = new Map<string, Promise<Map<string, string>>>();
 
 /** The JSDoc text of each exported const of a source file, read with `deno doc --json`. */
@@ -109,7 +128,7 @@ export async function generate(): Promise<string> {
       : { ...$defs, [entry.name]: body };
     for (const [rawName, schema] of Object.entries(all)) {
       const name = renames.get(rawName) ?? rawName;
-      const renamed = renameRefs(schema, renames) as JsonSchema;
+      const renamed = describedReferences(renameRefs(schema, renames)) as JsonSchema;
       delete renamed.id;
       const seen = definitions.get(name);
       if (seen && JSON.stringify(seen) !== JSON.stringify(renamed)) {
@@ -122,9 +141,10 @@ export async function generate(): Promise<string> {
     title: "WireRoot",
     type: "object",
     additionalProperties: false,
-    required: generatedWireTypes.map((entry) => entry.name),
+    // Every definition, so one reached only through a `tsType` is still declared.
+    required: [...definitions.keys()],
     properties: Object.fromEntries(
-      generatedWireTypes.map((entry) => [entry.name, { $ref: `#/$defs/${entry.name}` }]),
+      [...definitions.keys()].map((name) => [name, { $ref: `#/$defs/${name}` }]),
     ),
     $defs: Object.fromEntries(
       [...definitions].map((

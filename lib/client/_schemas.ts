@@ -10,7 +10,11 @@ import { JobCancellation, JobList, JobResource } from "../contract/jobs.ts";
 import { JobResult } from "../contract/results.ts";
 
 /** A job as the client accepts it: any status string (unknown ones stop waits with an error). */
-export const ClientJob = JobResource.extend({ status: z.string() }).meta({ id: "ClientJob" });
+export const ClientJob = JobResource.extend({
+  status: z.string().describe(
+    "Current state; a status this client does not know yet is kept as received",
+  ),
+}).meta({ id: "ClientJob" });
 /** The parsed client job. */
 export type ClientJob = Wire.ClientJob;
 
@@ -21,6 +25,10 @@ export const ClientJobList = JobList.extend({ data: z.array(ClientJob) });
 export const ClientJobCancellation = JobCancellation.extend({ job: ClientJob });
 
 /** A result with a tolerant status. */
-export const ClientJobResult = JobResult.extend({ status: z.string() });
+export const ClientJobResult = JobResult.extend({
+  status: z.string().describe(
+    "The job's status; one this client does not know yet is kept as received",
+  ),
+});
 /** The parsed client result. */
 export type ClientJobResult = Wire.ClientJobResult;

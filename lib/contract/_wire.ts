@@ -150,7 +150,13 @@ export interface FileResource {
  * As received; generated from the zod schema `BlockingError` in `lib/contract/jobs.ts`.
  */
 export interface BlockingError {
+  /**
+   * Documented error code
+   */
   code: string;
+  /**
+   * What is wrong, in one sentence
+   */
   message: string;
   /**
    * Where in the request the problem is
@@ -165,19 +171,74 @@ export interface BlockingError {
  * As sent; generated from the zod schema `InputItem` in `lib/contract/jobs.ts`.
  */
 export interface InputItem {
+  /**
+   * Your id for this item, unique within the request
+   */
   id: string;
   /**
    * One of the tool's active input slot ids
    */
   slotId: string;
+  /**
+   * What the content is; must match the slot's kind
+   */
   kind: string;
+  /**
+   * The content's format; one of the slot's formats
+   */
   format: string;
   /**
    * Inline text content
    */
   content?: string;
+  /**
+   * Where the content comes from: inline text or a saved workspace file
+   */
   source: InputSource;
+  /**
+   * A human label shown with the item's results
+   */
   label?: string;
+}
+/**
+ * The job input: a list of items, one or more per slot.
+ *
+ * As sent; generated from the zod schema `JobInput` in `lib/contract/jobs.ts`.
+ */
+export interface JobInput {
+  /**
+   * The input items, one or more per slot
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  inputs: InputItem[];
+}
+/**
+ * Tool settings keyed by setting id.
+ *
+ * As sent; generated from the zod schema `JobSettings` in `lib/contract/jobs.ts`.
+ */
+export interface JobSettings {
+  /**
+   * A setting's value, keyed by the setting's id
+   */
+  [k: string]: string | number | boolean | null;
+}
+/**
+ * The spending cap of a minute-billed job (camelCase accepted as the MCP tool does).
+ *
+ * As sent; generated from the zod schema `BillingRequest` in `lib/contract/jobs.ts`.
+ */
+export interface BillingRequest {
+  /**
+   * Most credits a minute-billed job may reserve
+   */
+  max_reserved_credits?: number;
+  /**
+   * Same as max_reserved_credits, as the MCP tool spells it
+   */
+  maxReservedCredits?: number;
 }
 /**
  * Billing metadata of a job.
@@ -185,12 +246,33 @@ export interface InputItem {
  * As received; generated from the zod schema `JobBilling` in `lib/contract/jobs.ts`.
  */
 export interface JobBilling {
+  /**
+   * Billing mode: fixed or per_minute
+   */
   mode: string;
+  /**
+   * Credits reserved when the job was submitted
+   */
   reserved_credits: number | null;
+  /**
+   * Credits finally charged, once settled
+   */
   final_credits: number | null;
+  /**
+   * Rate of a minute-billed job
+   */
   rate_credits_per_minute: number | null;
+  /**
+   * Runtime that was billed
+   */
   billable_runtime_seconds: number | null;
+  /**
+   * How billing settled (charged, refunded…)
+   */
   outcome: string | null;
+  /**
+   * When billing settled (ISO-8601 UTC)
+   */
   finalized_at: string | null;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -201,21 +283,57 @@ export interface JobBilling {
  * As received; generated from the zod schema `JobResource` in `lib/contract/jobs.ts`.
  */
 export interface JobResource {
+  /**
+   * Job id
+   */
   id: string;
+  /**
+   * Always "job"
+   */
   object: "job";
+  /**
+   * Current state of the job
+   */
   status: JobStatus;
+  /**
+   * Id of the tool the job runs
+   */
   tool: string;
+  /**
+   * The job's name
+   */
   name: string;
+  /**
+   * Credits charged so far
+   */
   credits_used: number;
   /**
    * ISO-8601 UTC timestamp
    */
   created_at: string;
+  /**
+   * When processing started (ISO-8601 UTC)
+   */
   started_at: string | null;
+  /**
+   * When the job reached a terminal state (ISO-8601 UTC)
+   */
   completed_at: string | null;
+  /**
+   * Progress in percent, 0 to 100
+   */
   progress: number;
+  /**
+   * Processing time once finished
+   */
   execution_time_seconds: number | null;
+  /**
+   * Why the job failed, when it did
+   */
   error: string | null;
+  /**
+   * Billing metadata
+   */
   billing?: JobBilling;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -238,12 +356,33 @@ export interface JobCancellation {
  * As received; generated from the zod schema `JobQuote` in `lib/contract/jobs.ts`.
  */
 export interface JobQuote {
+  /**
+   * Always "job_quote"
+   */
   object: "job_quote";
+  /**
+   * Id of the quoted tool
+   */
   tool: string;
+  /**
+   * Credits the job is expected to cost
+   */
   estimated_credits: number;
+  /**
+   * Credits the workspace has now
+   */
   available_credits: number;
+  /**
+   * Credits that would be charged or reserved at submission
+   */
   billable_credits: number;
+  /**
+   * Reasons the job cannot be submitted now; empty when it can
+   */
   blocking_errors: BlockingError[];
+  /**
+   * The workspace's concurrency and daily job limits as they stand
+   */
   limits: {
     active_concurrent_jobs: number;
     max_concurrent_jobs: number;
@@ -252,6 +391,9 @@ export interface JobQuote {
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
   };
+  /**
+   * How the job would be billed
+   */
   billing: {
     mode: string;
     /** Fields beyond these: the schema lets a newer server add them. */
@@ -266,33 +408,22 @@ export interface JobQuote {
  * As sent; generated from the zod schema `QuoteRequest` in `lib/contract/jobs.ts`.
  */
 export interface QuoteRequest {
-  tool: string;
-  input: JobInput;
-  settings?: JobSettings;
-  billing?: BillingRequest;
-}
-/**
- * `JobInput`: a wire shape of the API, generated from its zod schema.
- */
-export interface JobInput {
   /**
-   * @minItems 1
-   * @maxItems 1000
+   * Id of the tool to run
    */
-  inputs: InputItem[];
-}
-/**
- * `JobSettings`: a wire shape of the API, generated from its zod schema.
- */
-export interface JobSettings {
-  [k: string]: string | number | boolean | null;
-}
-/**
- * `BillingRequest`: a wire shape of the API, generated from its zod schema.
- */
-export interface BillingRequest {
-  max_reserved_credits?: number;
-  maxReservedCredits?: number;
+  tool: string;
+  /**
+   * The job's inputs
+   */
+  input: JobInput;
+  /**
+   * Tool settings by setting id; omitted ones take their defaults
+   */
+  settings?: JobSettings;
+  /**
+   * Spending cap for minute-billed tools
+   */
+  billing?: BillingRequest;
 }
 /**
  * Body of `POST /api/v1/jobs`.
@@ -300,11 +431,29 @@ export interface BillingRequest {
  * As sent; generated from the zod schema `SubmitRequest` in `lib/contract/jobs.ts`.
  */
 export interface SubmitRequest {
+  /**
+   * Id of the tool to run
+   */
   tool: string;
+  /**
+   * The job's inputs
+   */
   input: JobInput;
+  /**
+   * Tool settings by setting id; omitted ones take their defaults
+   */
   settings?: JobSettings;
+  /**
+   * Spending cap for minute-billed tools
+   */
   billing?: BillingRequest;
+  /**
+   * A name for the job, shown in lists and the web app
+   */
   name: string;
+  /**
+   * Project to file the job under
+   */
   project_id?: string;
   /**
    * Refuse the submission if it would charge or reserve more than this
@@ -317,13 +466,25 @@ export interface SubmitRequest {
  * As received; generated from the zod schema `ResultFile` in `lib/contract/results.ts`.
  */
 export interface ResultFile {
+  /**
+   * File name
+   */
   name: string;
+  /**
+   * Storage key of the file
+   */
   key: string;
+  /**
+   * MIME type of the file
+   */
   content_type: string;
   /**
    * Signed, temporary download URL; fetch the result again when it expires
    */
   url?: string | null;
+  /**
+   * Size in bytes
+   */
   size_bytes?: number;
   /**
    * When the signed url stops working
@@ -338,13 +499,37 @@ export interface ResultFile {
  * As received; generated from the zod schema `JobResult` in `lib/contract/results.ts`.
  */
 export interface JobResult {
+  /**
+   * Always "job_result"
+   */
   object: "job_result";
+  /**
+   * Id of the job
+   */
   job_id: string;
+  /**
+   * Id of the tool that produced it
+   */
   tool: string;
+  /**
+   * The job's status
+   */
   status: JobStatus;
+  /**
+   * When the job finished (ISO-8601 UTC)
+   */
   completed_at: string | null;
+  /**
+   * Where the data comes from
+   */
   data_source: string;
+  /**
+   * Files the job wrote, with signed download URLs
+   */
   files: ResultFile[];
+  /**
+   * Structured output: records and per-tool series, as the tool's output contract lists
+   */
   results: {
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
@@ -358,7 +543,13 @@ export interface JobResult {
  * As received; generated from the zod schema `CreditModel` in `lib/contract/tools.ts`.
  */
 export interface CreditModel {
+  /**
+   * Whether the tool costs nothing
+   */
   is_free: boolean;
+  /**
+   * Pricing scheme
+   */
   type?: "free" | "fixed" | "per_input" | "per_residue" | "per_minute";
   /**
    * Charged once per job
@@ -368,9 +559,21 @@ export interface CreditModel {
    * Charged per unit (input record, residue…)
    */
   per_unit_credits?: number;
+  /**
+   * What per_unit_credits counts
+   */
   unit?: string;
+  /**
+   * Rate of a minute-billed tool
+   */
   rate_credits_per_minute?: number;
+  /**
+   * Credits reserved at submission of a minute-billed job
+   */
   initial_reservation_credits?: number;
+  /**
+   * The pricing in one sentence
+   */
   description?: string;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -385,15 +588,35 @@ export interface InputSlot {
    * The slotId inputs must name
    */
   id: string;
+  /**
+   * Display name of the slot
+   */
   label: string;
+  /**
+   * What the slot takes
+   */
   description?: string;
+  /**
+   * Kind of content the slot takes
+   */
   kind: string;
   /**
+   * Formats the slot accepts
+   *
    * @minItems 1
    */
   formats: string[];
+  /**
+   * Whether a job must give this slot
+   */
   required: boolean;
+  /**
+   * Fewest items the slot takes
+   */
   min_items: number;
+  /**
+   * Most items the slot takes
+   */
   max_items: number;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -404,10 +627,25 @@ export interface InputSlot {
  * As received; generated from the zod schema `OutputField` in `lib/contract/tools.ts`.
  */
 export interface OutputField {
+  /**
+   * Field id, the key in each record
+   */
   id: string;
+  /**
+   * Display name
+   */
   label: string;
+  /**
+   * Value type
+   */
   type: "string" | "integer" | "number" | "boolean" | "array" | "object";
+  /**
+   * Unit of the value
+   */
   unit?: string;
+  /**
+   * What the field holds
+   */
   description?: string;
   /**
    * Decimal places a reader needs; full precision is kept in the data
@@ -422,8 +660,17 @@ export interface OutputField {
  * As received; generated from the zod schema `OutputFile` in `lib/contract/tools.ts`.
  */
 export interface OutputFile {
+  /**
+   * File name
+   */
   name: string;
+  /**
+   * MIME type
+   */
   content_type: string;
+  /**
+   * What the file holds
+   */
   description?: string;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -434,19 +681,46 @@ export interface OutputFile {
  * As received; generated from the zod schema `SettingDefinition` in `lib/contract/tools.ts`.
  */
 export interface SettingDefinition {
+  /**
+   * Setting id, the key in a job's settings
+   */
   id: string;
+  /**
+   * Display name
+   */
   label: string;
+  /**
+   * Value type
+   */
   type: "integer" | "number" | "boolean" | "string" | "enum";
+  /**
+   * What the setting does
+   */
   description: string;
+  /**
+   * Value used when the setting is omitted
+   */
   default: string | number | boolean | null;
+  /**
+   * Smallest allowed number
+   */
   minimum?: number;
+  /**
+   * Largest allowed number
+   */
   maximum?: number;
+  /**
+   * Allowed values of an enum setting
+   */
   options?: {
     value: string | number;
     label: string;
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
   }[];
+  /**
+   * Whether a job must give it
+   */
   required?: boolean;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -457,9 +731,21 @@ export interface SettingDefinition {
  * As received; generated from the zod schema `ToolLimits` in `lib/contract/tools.ts`.
  */
 export interface ToolLimits {
+  /**
+   * Most input items per job
+   */
   max_items?: number;
+  /**
+   * Most records (sequences, reads…) per job
+   */
   max_records?: number;
+  /**
+   * Longest sequence accepted
+   */
   max_sequence_length?: number;
+  /**
+   * Largest total input size in bytes
+   */
   max_input_bytes?: number;
   /**
    * Residues per structure (Cα atoms of its first model)
@@ -469,6 +755,9 @@ export interface ToolLimits {
    * Length of one sequence times the length of the other, per aligned pair
    */
   max_alignment_cells?: number;
+  /**
+   * Runtime after which a job times out
+   */
   time_limit_seconds?: number;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -479,12 +768,33 @@ export interface ToolLimits {
  * As received; generated from the zod schema `ToolSummary` in `lib/contract/tools.ts`.
  */
 export interface ToolSummary {
+  /**
+   * Tool id, as jobs name it
+   */
   id: string;
+  /**
+   * Always "tool"
+   */
   object: "tool";
+  /**
+   * Display name
+   */
   name: string;
+  /**
+   * What the tool does
+   */
   description: string;
+  /**
+   * Catalog category
+   */
   category: string;
+  /**
+   * Search tags
+   */
   tags: string[];
+  /**
+   * How the tool is priced
+   */
   credit_model: CreditModel;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -495,28 +805,67 @@ export interface ToolSummary {
  * As received; generated from the zod schema `ToolDetail` in `lib/contract/tools.ts`.
  */
 export interface ToolDetail {
+  /**
+   * Tool id, as jobs name it
+   */
   id: string;
+  /**
+   * Always "tool"
+   */
   object: "tool";
+  /**
+   * Display name
+   */
   name: string;
+  /**
+   * What the tool does
+   */
   description: string;
+  /**
+   * Catalog category
+   */
   category: string;
+  /**
+   * Search tags
+   */
   tags: string[];
+  /**
+   * How the tool is priced
+   */
   credit_model: CreditModel;
+  /**
+   * Catalog subcategory
+   */
   subcategory?: string | null;
+  /**
+   * Tool version
+   */
   version: string;
+  /**
+   * Whether the tool is in beta
+   */
   beta: boolean;
+  /**
+   * How jobs run: mode and typical duration class
+   */
   processing: {
     mode: string;
     time_class: string;
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
   };
+  /**
+   * Input slots and settings
+   */
   input: {
     slots: InputSlot[];
     settings: SettingDefinition[];
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
   };
+  /**
+   * Structured fields, files and result keys the tool writes
+   */
   output: {
     fields: OutputField[];
     files: OutputFile[];
@@ -529,6 +878,9 @@ export interface ToolDetail {
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
   };
+  /**
+   * Tool-specific limits
+   */
   limits: ToolLimits;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -539,27 +891,63 @@ export interface ToolDetail {
  * As sent; generated from the zod schema `ToolDefinition` in `lib/contract/tools.ts`.
  */
 export interface ToolDefinition {
+  /**
+   * Tool id, as jobs name it
+   */
   id: string;
+  /**
+   * Display name
+   */
   name: string;
+  /**
+   * What the tool does
+   */
   description: string;
+  /**
+   * Catalog category
+   */
   category: string;
+  /**
+   * Search tags
+   */
   tags: string[];
+  /**
+   * How the tool is priced
+   */
   credit_model: CreditModel;
+  /**
+   * Catalog subcategory
+   */
   subcategory?: string | null;
+  /**
+   * Tool version
+   */
   version: string;
+  /**
+   * Whether the tool is in beta
+   */
   beta: boolean;
+  /**
+   * How jobs run: mode and typical duration class
+   */
   processing: {
     mode: string;
     time_class: string;
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
   };
+  /**
+   * Input slots and settings
+   */
   input: {
     slots: InputSlot[];
     settings: SettingDefinition[];
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
   };
+  /**
+   * Structured fields, files and result keys the tool writes
+   */
   output: {
     fields: OutputField[];
     files: OutputFile[];
@@ -572,6 +960,9 @@ export interface ToolDefinition {
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
   };
+  /**
+   * Tool-specific limits
+   */
   limits: ToolLimits;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -582,21 +973,57 @@ export interface ToolDefinition {
  * As received; generated from the zod schema `ClientJob` in `lib/client/_schemas.ts`.
  */
 export interface ClientJob {
+  /**
+   * Job id
+   */
   id: string;
+  /**
+   * Always "job"
+   */
   object: "job";
+  /**
+   * Current state; a status this client does not know yet is kept as received
+   */
   status: string;
+  /**
+   * Id of the tool the job runs
+   */
   tool: string;
+  /**
+   * The job's name
+   */
   name: string;
+  /**
+   * Credits charged so far
+   */
   credits_used: number;
   /**
    * ISO-8601 UTC timestamp
    */
   created_at: string;
+  /**
+   * When processing started (ISO-8601 UTC)
+   */
   started_at: string | null;
+  /**
+   * When the job reached a terminal state (ISO-8601 UTC)
+   */
   completed_at: string | null;
+  /**
+   * Progress in percent, 0 to 100
+   */
   progress: number;
+  /**
+   * Processing time once finished
+   */
   execution_time_seconds: number | null;
+  /**
+   * Why the job failed, when it did
+   */
   error: string | null;
+  /**
+   * Billing metadata
+   */
   billing?: JobBilling;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -607,13 +1034,37 @@ export interface ClientJob {
  * As received; generated from the zod schema `ClientJobResult` in `lib/client/_schemas.ts`.
  */
 export interface ClientJobResult {
+  /**
+   * Always "job_result"
+   */
   object: "job_result";
+  /**
+   * Id of the job
+   */
   job_id: string;
+  /**
+   * Id of the tool that produced it
+   */
   tool: string;
+  /**
+   * The job's status; one this client does not know yet is kept as received
+   */
   status: string;
+  /**
+   * When the job finished (ISO-8601 UTC)
+   */
   completed_at: string | null;
+  /**
+   * Where the data comes from
+   */
   data_source: string;
+  /**
+   * Files the job wrote, with signed download URLs
+   */
   files: ResultFile[];
+  /**
+   * Structured output: records and per-tool series, as the tool's output contract lists
+   */
   results: {
     /** Fields beyond these: the schema lets a newer server add them. */
     [k: string]: unknown;
@@ -659,15 +1110,33 @@ export interface PipelineJob {
    * Opaque job identifier (UUID)
    */
   id: string;
+  /**
+   * UUID of the variant the job runs against
+   */
   variant_id: string;
+  /**
+   * Pipeline the job runs
+   */
   job_type: string;
   /**
    * One of: pending, running, completed, failed
    */
   status: string;
+  /**
+   * When the job was created (ISO-8601)
+   */
   created_at: string;
+  /**
+   * When it started running (ISO-8601)
+   */
   started_at: string | null;
+  /**
+   * When it finished (ISO-8601)
+   */
   completed_at: string | null;
+  /**
+   * Why it failed, when it did
+   */
   error_message: string | null;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;
@@ -678,11 +1147,29 @@ export interface PipelineJob {
  * As received; generated from the zod schema `PipelineJobResults` in `lib/pipeline/contract.ts`.
  */
 export interface PipelineJobResults {
+  /**
+   * Id of the job
+   */
   job_id: string;
+  /**
+   * UUID of the variant
+   */
   variant_id: string;
+  /**
+   * Pipeline that ran
+   */
   job_type: string;
+  /**
+   * The job's status
+   */
   status: string;
+  /**
+   * When it finished (ISO-8601)
+   */
   completed_at: string | null;
+  /**
+   * Flat name → value pairs: one table row per job
+   */
   results: {
     [k: string]: string | number | boolean | null;
   };
@@ -695,10 +1182,25 @@ export interface PipelineJobResults {
  * As received; generated from the zod schema `Variant` in `lib/pipeline/contract.ts`.
  */
 export interface Variant {
+  /**
+   * Variant UUID
+   */
   id: string;
+  /**
+   * Display name
+   */
   name: string;
+  /**
+   * Chain identifier
+   */
   chain?: string;
+  /**
+   * Amino-acid sequence
+   */
   sequence: string;
+  /**
+   * When the variant was created (ISO-8601)
+   */
   created_at: string;
   /** Fields beyond these: the schema lets a newer server add them. */
   [k: string]: unknown;

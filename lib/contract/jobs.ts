@@ -66,16 +66,27 @@ export const InputSource = z.discriminatedUnion("type", [
 
 /** One submitted input: `input.inputs[]`. */
 export const InputItem = z.strictObject({
-  id: z.string().min(1).max(100).meta({ example: "seqs_1" }),
+  id: z.string().min(1).max(100).meta({
+    description: "Your id for this item, unique within the request",
+    example: "seqs_1",
+  }),
   slotId: z.string().min(1).max(100).meta({
     description: "One of the tool's active input slot ids",
     example: "protein",
   }),
-  kind: z.string().min(1).max(50).meta({ example: "protein" }),
-  format: z.string().min(1).max(50).meta({ example: "fasta" }),
+  kind: z.string().min(1).max(50).meta({
+    description: "What the content is; must match the slot's kind",
+    example: "protein",
+  }),
+  format: z.string().min(1).max(50).meta({
+    description: "The content's format; one of the slot's formats",
+    example: "fasta",
+  }),
   content: z.string().optional().meta({ description: "Inline text content" }),
-  source: InputSource,
-  label: z.string().max(200).optional(),
+  source: InputSource.describe(
+    "Where the content comes from: inline text or a saved workspace file",
+  ),
+  label: z.string().max(200).optional().describe("A human label shown with the item's results"),
 }).superRefine((item, ctx) => {
   if (item.source.type === "text" && item.content === undefined) {
     ctx.addIssue({
@@ -95,34 +106,49 @@ export const InputItem = z.strictObject({
 
 /** The job input: a list of items, one or more per slot. */
 export const JobInput = z.strictObject({
-  inputs: z.array(InputItem).min(1).max(1000),
+  inputs: z.array(InputItem).min(1).max(1000).describe("The input items, one or more per slot"),
 }).meta({ id: "JobInput" });
 
 /** A JSON value a tool setting may take. */
 export const SettingValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /** Tool settings keyed by setting id. */
-export const JobSettings = z.record(z.string(), SettingValue).meta({ id: "JobSettings" });
+export const JobSettings = z.record(
+  z.string(),
+  SettingValue.describe("A setting's value, keyed by the setting's id"),
+).meta({ id: "JobSettings" });
 
 /** The spending cap of a minute-billed job (camelCase accepted as the MCP tool does). */
 export const BillingRequest = z.strictObject({
-  max_reserved_credits: z.number().int().positive().optional(),
-  maxReservedCredits: z.number().int().positive().optional(),
+  max_reserved_credits: z.number().int().positive().optional().describe(
+    "Most credits a minute-billed job may reserve",
+  ),
+  maxReservedCredits: z.number().int().positive().optional().describe(
+    "Same as max_reserved_credits, as the MCP tool spells it",
+  ),
 }).meta({ id: "BillingRequest" });
 
 /** Body of `POST /api/v1/jobs/quote`. */
 export const QuoteRequest = z.strictObject({
-  tool: z.string().min(1).max(100).meta({ example: "protein-properties" }),
-  input: JobInput,
-  settings: JobSettings.optional(),
-  billing: BillingRequest.optional(),
+  tool: z.string().min(1).max(100).meta({
+    description: "Id of the tool to run",
+    example: "protein-properties",
+  }),
+  input: JobInput.describe("The job's inputs"),
+  settings: JobSettings.optional().describe(
+    "Tool settings by setting id; omitted ones take their defaults",
+  ),
+  billing: BillingRequest.optional().describe("Spending cap for minute-billed tools"),
 }).meta({ id: "QuoteRequest" });
 
 /** Body of `POST /api/v1/jobs`. */
 export const SubmitRequest = z.strictObject({
   ...QuoteRequest.shape,
-  name: z.string().trim().min(1).max(200).meta({ example: "Lysozyme properties" }),
-  project_id: z.string().max(100).optional(),
+  name: z.string().trim().min(1).max(200).meta({
+    description: "A name for the job, shown in lists and the web app",
+    example: "Lysozyme properties",
+  }),
+  project_id: z.string().max(100).optional().describe("Project to file the job under"),
   max_quoted_credits: z.number().int().nonnegative().optional().meta({
     description: "Refuse the submission if it would charge or reserve more than this",
   }),
@@ -130,8 +156,8 @@ export const SubmitRequest = z.strictObject({
 
 /** A quote's blocking error: a documented error code and a sentence. */
 export const BlockingError = z.looseObject({
-  code: z.string(),
-  message: z.string(),
+  code: z.string().describe("Documented error code"),
+  message: z.string().describe("What is wrong, in one sentence"),
   path: z.string().optional().meta({ description: "Where in the request the problem is" }),
 }).meta({ id: "BlockingError" });
 
@@ -140,49 +166,53 @@ export const BILLING_MODES = ["fixed", "per_minute"] as const;
 
 /** Response of `POST /api/v1/jobs/quote`. */
 export const JobQuote = z.looseObject({
-  object: z.literal("job_quote"),
-  tool: z.string(),
-  estimated_credits: z.number(),
-  available_credits: z.number(),
-  billable_credits: z.number(),
-  blocking_errors: z.array(BlockingError),
+  object: z.literal("job_quote").describe('Always "job_quote"'),
+  tool: z.string().describe("Id of the quoted tool"),
+  estimated_credits: z.number().describe("Credits the job is expected to cost"),
+  available_credits: z.number().describe("Credits the workspace has now"),
+  billable_credits: z.number().describe("Credits that would be charged or reserved at submission"),
+  blocking_errors: z.array(BlockingError).describe(
+    "Reasons the job cannot be submitted now; empty when it can",
+  ),
   limits: z.looseObject({
     active_concurrent_jobs: z.number().int(),
     max_concurrent_jobs: z.number().int(),
     daily_limit_used: z.number().int(),
     daily_limit_max: z.number().int().nullable(),
-  }),
+  }).describe("The workspace's concurrency and daily job limits as they stand"),
   billing: z.looseObject({
     mode: z.string().meta({ example: "fixed" }),
-  }),
+  }).describe("How the job would be billed"),
 }).meta({ id: "JobQuote" });
 
 /** Billing metadata of a job. */
 export const JobBilling = z.looseObject({
-  mode: z.string(),
-  reserved_credits: z.number().nullable(),
-  final_credits: z.number().nullable(),
-  rate_credits_per_minute: z.number().nullable(),
-  billable_runtime_seconds: z.number().nullable(),
-  outcome: z.string().nullable(),
-  finalized_at: Timestamp.nullable(),
+  mode: z.string().describe("Billing mode: fixed or per_minute"),
+  reserved_credits: z.number().nullable().describe("Credits reserved when the job was submitted"),
+  final_credits: z.number().nullable().describe("Credits finally charged, once settled"),
+  rate_credits_per_minute: z.number().nullable().describe("Rate of a minute-billed job"),
+  billable_runtime_seconds: z.number().nullable().describe("Runtime that was billed"),
+  outcome: z.string().nullable().describe("How billing settled (charged, refunded…)"),
+  finalized_at: Timestamp.nullable().describe("When billing settled (ISO-8601 UTC)"),
 }).meta({ id: "JobBilling" });
 
 /** The job resource returned by single-job endpoints. */
 export const JobResource = z.looseObject({
-  id: z.string().meta({ example: "job_123" }),
-  object: z.literal("job"),
-  status: JobStatusSchema,
-  tool: z.string(),
-  name: z.string(),
-  credits_used: z.number(),
+  id: z.string().meta({ description: "Job id", example: "job_123" }),
+  object: z.literal("job").describe('Always "job"'),
+  status: JobStatusSchema.describe("Current state of the job"),
+  tool: z.string().describe("Id of the tool the job runs"),
+  name: z.string().describe("The job's name"),
+  credits_used: z.number().describe("Credits charged so far"),
   created_at: Timestamp,
-  started_at: Timestamp.nullable(),
-  completed_at: Timestamp.nullable(),
-  progress: z.number().min(0).max(100),
-  execution_time_seconds: z.number().nullable(),
-  error: z.string().nullable(),
-  billing: JobBilling.optional(),
+  started_at: Timestamp.nullable().describe("When processing started (ISO-8601 UTC)"),
+  completed_at: Timestamp.nullable().describe(
+    "When the job reached a terminal state (ISO-8601 UTC)",
+  ),
+  progress: z.number().min(0).max(100).describe("Progress in percent, 0 to 100"),
+  execution_time_seconds: z.number().nullable().describe("Processing time once finished"),
+  error: z.string().nullable().describe("Why the job failed, when it did"),
+  billing: JobBilling.optional().describe("Billing metadata"),
 }).meta({ id: "Job" });
 
 /** The parsed job resource. */

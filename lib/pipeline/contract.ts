@@ -81,37 +81,45 @@ export type SubmitPipelineJob = Wire.SubmitPipelineJob;
  */
 export const PipelineJob = z.looseObject({
   id: z.string().min(1).meta({ description: "Opaque job identifier (UUID)" }),
-  variant_id: z.string(),
-  job_type: z.string(),
+  variant_id: z.string().describe("UUID of the variant the job runs against"),
+  job_type: z.string().describe("Pipeline the job runs"),
   status: z.string().meta({ description: "One of: pending, running, completed, failed" }),
-  created_at: IsoTimestamp,
-  started_at: IsoTimestamp.nullable().optional().default(null),
-  completed_at: IsoTimestamp.nullable().optional().default(null),
-  error_message: z.string().nullable().optional().default(null),
+  created_at: IsoTimestamp.describe("When the job was created (ISO-8601)"),
+  started_at: IsoTimestamp.nullable().optional().default(null).describe(
+    "When it started running (ISO-8601)",
+  ),
+  completed_at: IsoTimestamp.nullable().optional().default(null).describe(
+    "When it finished (ISO-8601)",
+  ),
+  error_message: z.string().nullable().optional().default(null).describe(
+    "Why it failed, when it did",
+  ),
 });
 /** The parsed status envelope. */
 export type PipelineJob = Wire.PipelineJob;
 
 /** `GET /v1/jobs/{job_id}/results`: the pipeline's output for a completed job. */
 export const PipelineJobResults = z.looseObject({
-  job_id: z.string(),
-  variant_id: z.string(),
-  job_type: z.string(),
-  status: z.string(),
-  completed_at: IsoTimestamp.nullable(),
+  job_id: z.string().describe("Id of the job"),
+  variant_id: z.string().describe("UUID of the variant"),
+  job_type: z.string().describe("Pipeline that ran"),
+  status: z.string().describe("The job's status"),
+  completed_at: IsoTimestamp.nullable().describe("When it finished (ISO-8601)"),
   /** Flat name → value pairs: one table row per job. */
-  results: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  results: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).describe(
+    "Flat name → value pairs: one table row per job",
+  ),
 });
 /** The parsed results. */
 export type PipelineJobResults = Wire.PipelineJobResults;
 
 /** A variant of the caller's org. */
 export const Variant = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  chain: z.string().optional(),
-  sequence: z.string(),
-  created_at: IsoTimestamp,
+  id: z.string().describe("Variant UUID"),
+  name: z.string().describe("Display name"),
+  chain: z.string().optional().describe("Chain identifier"),
+  sequence: z.string().describe("Amino-acid sequence"),
+  created_at: IsoTimestamp.describe("When the variant was created (ISO-8601)"),
 });
 /** The parsed variant. */
 export type Variant = Wire.Variant;
