@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-
-const ROOT = join(import.meta.dirname!, "..");
+import { deno, ROOT } from "./_deno_cli.ts";
 
 async function* sources(dir: string): AsyncGenerator<string> {
   for await (const entry of Deno.readDir(dir)) {
@@ -85,18 +84,6 @@ Deno.test("the module imports only relative files, node: built-ins and lib/_deps
   assert.deepEqual(problems, []);
   assert.ok(seenPackages.has("zod") && seenPackages.has("hono"), "the scan sees the pins");
 });
-
-async function deno(args: string[]): Promise<{ code: number; output: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return { code, output: decoder.decode(stdout) + decoder.decode(stderr) };
-}
 
 Deno.test("JSR: deno publish --dry-run passes without --allow-slow-types", async () => {
   // --allow-dirty only because a test run may leave ignored or generated files around; the

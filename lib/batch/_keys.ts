@@ -44,7 +44,19 @@ export function idempotencyKeyFor(
   return `batch-${slug(batchName).slice(0, 40)}-${digest.slice(0, 40)}`;
 }
 
-/** The default manifest: `.proteiniq-batches/<name>.json` in the working directory (the notebook's folder). */
+/**
+ * The default manifest: `.proteiniq-batches/<name>.json` in the working directory (the
+ * notebook's folder).
+ *
+ * @example
+ * ```ts
+ * import { batchManifestPath } from "../../mod.ts";
+ *
+ * batchManifestPath("Screen 2024/06"); // "<working dir>/.proteiniq-batches/screen-2024-06.json"
+ * // To start that batch over, delete its manifest:
+ * await Deno.remove(batchManifestPath("Screen 2024/06")).catch(() => {});
+ * ```
+ */
 export function defaultManifestPath(batchName: string): string {
   return join(Deno.cwd(), ".proteiniq-batches", `${slug(batchName)}.json`);
 }

@@ -14,7 +14,26 @@ import { dirname, join } from "node:path";
 import { z } from "../_deps/zod.ts";
 import type * as Wire from "../contract/_wire.ts";
 
-/** Where an item is in the batch's life. */
+/**
+ * Where an item is in the batch's life.
+ *
+ * @example
+ * ```ts
+ * import { connect, ITEM_STATES, runToolBatch } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const batch = await runToolBatch(piq, {
+ *   name: "two peptides",
+ *   tool: "protein-properties",
+ *   inputs: ["MKTAYIAKQR", "GSHMLEDPVAG"],
+ *   manifest: false,
+ * });
+ * await batch.wait({ display: false });
+ * const counts = new Map(ITEM_STATES.map((state) => [state, 0]));
+ * for (const item of batch.items) counts.set(item.state, (counts.get(item.state) ?? 0) + 1);
+ * console.log(counts.get("completed")); // 2
+ * ```
+ */
 export const ITEM_STATES = [
   "unsubmitted",
   "submitting",
@@ -72,7 +91,29 @@ export const ManifestFile = z.looseObject({
 /** The parsed file. */
 export type ManifestFile = Wire.ManifestFile;
 
-/** A manifest that could not be read. */
+/**
+ * A manifest that could not be read.
+ *
+ * @example
+ * ```ts
+ * import { connect, ManifestError, runToolBatch } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await Deno.writeTextFile(path, "{}"); // some other JSON file
+ * try {
+ *   await runToolBatch(piq, {
+ *     name: "screen",
+ *     tool: "protein-properties",
+ *     inputs: ">a\nMKTAYIAKQR",
+ *     manifest: path,
+ *   });
+ * } catch (error) {
+ *   if (!(error instanceof ManifestError)) throw error;
+ *   console.log(error.message); // The batch manifest … is not a manifest this module wrote …
+ * }
+ * ```
+ */
 export class ManifestError extends Error {
   /** Name the error after its class. */
   constructor(message: string, options?: ErrorOptions) {

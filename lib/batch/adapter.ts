@@ -51,7 +51,22 @@ export interface StatusInfo {
   style: StatusStyle;
 }
 
-/** Build a {@linkcode StatusInfo} from a display style and the vendor's status lists. */
+/**
+ * Build a {@linkcode StatusInfo} from a display style and the vendor's status lists.
+ *
+ * @example
+ * ```ts
+ * import { statusInfo, statusStyle } from "../../mod.ts";
+ *
+ * // A vendor that says queued/done/error: show its statuses with ProteinIQ's looks.
+ * const LOOKS: Record<string, string> = { queued: "QUEUED", done: "COMPLETED", error: "FAILED" };
+ * const style = (status: string) => statusStyle(LOOKS[status] ?? status);
+ * const lists = { known: ["queued", "done", "error"], succeeded: ["done"] };
+ * const info = statusInfo("done", style, lists);
+ * console.log(info.terminal, info.succeeded, info.label); // true true Completed
+ * statusInfo("archived", style, lists).known; // false: a wait stops with UnknownStatusError
+ * ```
+ */
 export function statusInfo(
   status: string,
   style: StatusStyleFn,
@@ -151,6 +166,22 @@ export interface JobAdapter<P = unknown> {
  * read) is shared by every watcher of one client, so the first poll of a job waits its full
  * interval after the last look, and two waits on one job never poll it faster than the
  * schedule allows. The schedule's jitter spreads the polls of many jobs submitted together.
+ *
+ * @example
+ * ```ts
+ * import { DOCUMENTED_POLLING, type JobSnapshot, pollJob } from "../../mod.ts";
+ *
+ * // The `watch` of an adapter for a vendor without an event stream.
+ * const lastPolled = new Map<string, number>(); // one per client, shared by its watchers
+ * function watch(jobId: string, options: { signal: AbortSignal }): AsyncIterable<JobSnapshot> {
+ *   return pollJob(async (signal) => {
+ *     const response = await fetch(`https://api.example.com/v1/jobs/${jobId}`, { signal });
+ *     const retryAfter = response.headers.get("Retry-After");
+ *     const retryAfterSeconds = retryAfter ? Number(retryAfter) : null;
+ *     return { job: await response.json(), retryAfterSeconds };
+ *   }, DOCUMENTED_POLLING, { signal: options.signal, jobId, lastPolled });
+ * }
+ * ```
  */
 export async function* pollJob(
   fetch: (signal: AbortSignal) => Promise<{ job: JobSnapshot; retryAfterSeconds: number | null }>,

@@ -162,7 +162,28 @@ export type BatchRow = Record<string, unknown> & {
   error: string | null;
 };
 
-/** The batch would cost more than allowed; nothing was submitted. */
+/**
+ * The batch would cost more than allowed; nothing was submitted.
+ *
+ * @example
+ * ```ts
+ * import { BatchBudgetError, connect, runToolBatch } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * try {
+ *   await runToolBatch(piq, {
+ *     name: "budget check",
+ *     tool: "protein-properties",
+ *     inputs: ">a\nMKTAYIAKQR\n>b\nGSHMLEDPVAG\n>c\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT\n",
+ *     budget: 1,
+ *     manifest: false,
+ *   });
+ * } catch (error) {
+ *   if (!(error instanceof BatchBudgetError)) throw error;
+ *   console.log(`${error.cost.total} credits needed, ${error.cost.budget} allowed`);
+ * }
+ * ```
+ */
 export class BatchBudgetError extends ProteinIQError {
   /** The price. */
   readonly cost: BatchCost;
@@ -173,7 +194,29 @@ export class BatchBudgetError extends ProteinIQError {
   }
 }
 
-/** Some items would be refused; nothing was submitted (pass `onInvalid: "skip"` to run the rest). */
+/**
+ * Some items would be refused; nothing was submitted (pass `onInvalid: "skip"` to run the rest).
+ *
+ * @example
+ * ```ts
+ * import { BatchInvalidItemsError, connect, runToolBatch } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const options = {
+ *   name: "with a blank record",
+ *   tool: "protein-properties",
+ *   inputs: { good: ">good\nMKTAYIAKQR", blank: ">blank\n" },
+ *   manifest: false as const,
+ * };
+ * try {
+ *   await runToolBatch(piq, options);
+ * } catch (error) {
+ *   if (!(error instanceof BatchInvalidItemsError)) throw error;
+ *   console.log(error.items.map((item) => `${item.key}: ${item.error}`));
+ *   await (await runToolBatch(piq, { ...options, onInvalid: "skip" })).wait(); // the others
+ * }
+ * ```
+ */
 export class BatchInvalidItemsError extends ProteinIQError {
   /** Each refused item and why. */
   readonly items: { key: string; error: string }[];
@@ -230,7 +273,26 @@ const ITEM_STYLES: Record<string, StatusStyle> = {
 /** Batches of this process by manifest path: a re-run cell takes over from the earlier run. */
 const ACTIVE = new Map<string, Batch<unknown>>();
 
-/** A running or finished batch. */
+/**
+ * A running or finished batch.
+ *
+ * @example
+ * ```ts
+ * import { connect, runToolBatch } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const batch = await runToolBatch(piq, {
+ *   name: "insulin chains",
+ *   tool: "protein-properties",
+ *   inputs: { a_chain: "GIVEQCCTSICSLYQLENYCN", b_chain: "FVNQHLCGSHLVEALYLVCGERGFFYTPKT" },
+ *   manifest: false, // keep no file: a re-run starts afresh
+ * });
+ * await batch.wait(); // the live board
+ * if (batch.summary.failed > 0) await batch.retryFailed();
+ * console.log(batch.summary.completed, batch.stopReason); // 2 null
+ * await batch.exportTo("insulin.csv"); // one row per item
+ * ```
+ */
 export class Batch<P> implements Displayable {
   /** The batch's name. */
   readonly name: string;

@@ -61,6 +61,14 @@ function uniqueKeys(texts: FastaText[]): FastaText[] {
 /**
  * Split a multi-record FASTA text into one keyed text per record. Text that is not FASTA
  * throws {@linkcode InvalidRequestError} naming the lines, before anything is sent.
+ *
+ * @example
+ * ```ts
+ * import { fastaTexts } from "../../mod.ts";
+ *
+ * const texts = fastaTexts(">hen lysozyme C\nKVFGRCELAA\n>ubq\nMQIFVKTLTGK\n>ubq\nMQIFVKTLTG\n");
+ * texts.map((text) => text.key); // ["hen", "ubq", "ubq#2"]
+ * ```
  */
 export function fastaTexts(text: string): FastaText[] {
   const parsed = parseFasta(text);
@@ -79,7 +87,17 @@ export function fastaTexts(text: string): FastaText[] {
   })));
 }
 
-/** Keyed texts from any {@linkcode BatchInputs}. Files are read here. */
+/**
+ * Keyed texts from any {@linkcode BatchInputs}. Files are read here.
+ *
+ * @example
+ * ```ts
+ * import { inputTexts } from "../../mod.ts";
+ *
+ * const texts = await inputTexts(["MKTAYIAKQR", ">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT"]);
+ * texts.map((text) => text.key); // ["item_1", "insulin_b"]
+ * ```
+ */
 export async function inputTexts(inputs: BatchInputs): Promise<FastaText[]> {
   if (typeof inputs === "string") return fastaTexts(inputs);
   if (Array.isArray(inputs)) {

@@ -45,6 +45,21 @@ const ACCOUNT_BLOCKERS = new Set([
 /**
  * The adapter for a ProteinIQ client. Job handles are kept per job id, so following a job
  * right after submitting it costs no extra request.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput, proteinIQAdapter, waitForJob } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const adapter = proteinIQAdapter(piq);
+ * const job = await piq.jobs.submit({
+ *   tool: "protein-properties",
+ *   name: "Insulin B chain",
+ *   input: fastaInput(">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT"),
+ * });
+ * const finished = await waitForJob(adapter, { ...job.data }, { timeoutMs: 60_000 });
+ * console.log(adapter.describe(finished.status).succeeded); // true
+ * ```
  */
 export function proteinIQAdapter(piq: ProteinIQ): JobAdapter<JobRequest> {
   const handles = new Map<string, Job>();

@@ -197,7 +197,19 @@ class DeadlineWatch {
 
 const deadlines = new DeadlineWatch();
 
-/** The HTTP core: it owns retries, timeouts, errors and the key, for every resource. */
+/**
+ * The HTTP core: it owns retries, timeouts, errors and the key, for every resource.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * await piq.tools.list();
+ * console.log(piq.core.requestCount, piq.core.retryPolicy.maxRetries); // e.g. 1 2
+ * console.log(piq.core); // HttpCore(http://127.0.0.1:…, key pq_live_…_…, 1 requests): no secret
+ * ```
+ */
 export class HttpCore {
   /** Base URL of the API, without a trailing slash. */
   readonly baseUrl: string;

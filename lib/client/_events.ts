@@ -31,7 +31,18 @@ export interface EventsPolicy {
   idleTimeoutMs: number;
 }
 
-/** The default events policy. */
+/**
+ * The default events policy.
+ *
+ * @example
+ * ```ts
+ * import { connect, DEFAULT_EVENTS } from "../../mod.ts";
+ *
+ * console.log(DEFAULT_EVENTS.idleTimeoutMs); // 60000
+ * // Behind a proxy that cuts idle streams after 30 s: count silence as broken sooner.
+ * const piq = await connect({ events: { idleTimeoutMs: 25_000, maxFailures: 5 } });
+ * ```
+ */
 export const DEFAULT_EVENTS: EventsPolicy = Object.freeze({
   enabled: true,
   maxFailures: 3,

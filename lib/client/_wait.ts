@@ -18,14 +18,43 @@ export interface PollSchedule {
   minIntervalMs: number;
 }
 
-/** The documented strategy for the real API. */
+/**
+ * The documented strategy for the real API.
+ *
+ * @example
+ * ```ts
+ * import { connect, DOCUMENTED_POLLING } from "../../mod.ts";
+ *
+ * console.log(DOCUMENTED_POLLING.delaysMs); // [5000, 10000, 20000, 30000]: then every 30 s
+ * // Poll less often than documented, and always poll (no event stream):
+ * const piq = await connect({
+ *   polling: { ...DOCUMENTED_POLLING, delaysMs: [10_000, 30_000, 60_000] },
+ *   events: false,
+ * });
+ * ```
+ */
 export const DOCUMENTED_POLLING: PollSchedule = Object.freeze({
   delaysMs: Object.freeze([5000, 10_000, 20_000, 30_000]),
   jitterRatio: 0.1,
   minIntervalMs: 5000,
 });
 
-/** A fast schedule for the embedded sandbox (local, milliseconds away). */
+/**
+ * A fast schedule for the embedded sandbox (local, milliseconds away).
+ *
+ * @example
+ * ```ts
+ * import { ProteinIQ, SANDBOX_POLLING, startSandbox } from "../../mod.ts";
+ *
+ * // connect() uses it for its embedded sandbox; a sandbox started by hand wants it too.
+ * await using sandbox = await startSandbox({ pace: "instant" });
+ * await using piq = new ProteinIQ({
+ *   apiKey: sandbox.apiKey,
+ *   baseUrl: sandbox.url,
+ *   polling: SANDBOX_POLLING,
+ * });
+ * ```
+ */
 export const SANDBOX_POLLING: PollSchedule = Object.freeze({
   delaysMs: Object.freeze([50, 100, 200, 250]),
   jitterRatio: 0.1,

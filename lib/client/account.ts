@@ -19,7 +19,19 @@ import type { HttpCore, RequestOptions } from "./_core.ts";
 /** The account resource as the API describes it. */
 export type AccountInfo = AccountShape;
 
-/** Account. */
+/**
+ * Account.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const { workspace, limits } = await piq.account.get();
+ * console.log(`${workspace.credits.available} credits available`);
+ * console.log(`${limits.active_jobs} of ${limits.concurrent_jobs.max} concurrent jobs in use`);
+ * ```
+ */
 export class Account {
   readonly #core: HttpCore;
 

@@ -86,7 +86,20 @@ export interface OpenApiDocument {
   [field: string]: unknown;
 }
 
-/** The ProteinIQ API client. */
+/**
+ * The ProteinIQ API client.
+ *
+ * @example
+ * ```ts
+ * import { ProteinIQ, startSandbox } from "../../mod.ts";
+ *
+ * // For proteiniq.io: new ProteinIQ({ apiKey: Deno.env.get("PROTEINIQ_API_KEY")! })
+ * await using sandbox = await startSandbox({ pace: "instant" });
+ * await using piq = new ProteinIQ({ apiKey: sandbox.apiKey, baseUrl: sandbox.url, maxRetries: 3 });
+ * const account = await piq.account.get();
+ * console.log(String(piq), account.workspace.credits.available); // never the secret
+ * ```
+ */
 export class ProteinIQ {
   /** `GET /api/v1/account`: credits, limits, rate-limit policy, key metadata. */
   readonly account: Account;

@@ -37,7 +37,16 @@ function env(name: string): string | undefined {
   }
 }
 
-/** Where the embedded sandbox keeps its data, so jobs survive a kernel restart. */
+/**
+ * Where the embedded sandbox keeps its data, so jobs survive a kernel restart.
+ *
+ * @example
+ * ```ts
+ * import { defaultSandboxDatabase } from "../../mod.ts";
+ * // PROTEINIQ_SANDBOX_DB when set, else the user's cache folder (":memory:" without one):
+ * console.log(defaultSandboxDatabase()); // e.g. /home/ada/.cache/proteiniq-notebook/sandbox.sqlite
+ * ```
+ */
 export function defaultSandboxDatabase(): string {
   const explicit = env("PROTEINIQ_SANDBOX_DB");
   if (explicit) return explicit;

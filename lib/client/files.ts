@@ -214,7 +214,25 @@ class MultipartUpload implements BodySource {
   }
 }
 
-/** Saved workspace files. */
+/**
+ * Saved workspace files.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const ubiquitin = "MQIFVKTLTGKTITLEVEPSDTIENVKAKIQDKEGIPPDQQRLIFAGKQLEDGRTLSDYNIQKESTLHLVLRLRGG";
+ * const saved = await piq.files.upload(
+ *   { content: `>ubiquitin\n${ubiquitin}\n` },
+ *   { name: "ubiquitin.fasta", tags: ["demo"] },
+ * );
+ * const input = await piq.inputs("protein-properties");
+ * await input.savedFile(saved); // referenced by id: source { type: "file", file_id }
+ * console.log((await piq.files.list().take(10)).map((file) => file.filename));
+ * await piq.files.delete(saved.id);
+ * ```
+ */
 export class Files {
   readonly #core: HttpCore;
 

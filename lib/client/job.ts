@@ -126,7 +126,24 @@ const DUPLICABLE_FROM = ["COMPLETED"] as const;
 /** The job resource's fields, e.g. `job.status`, `job.progress`, `job.credits_used`. */
 export interface Job extends Readonly<ClientJob> {}
 
-/** A handle on one job. */
+/**
+ * A handle on one job.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const job = await piq.jobs.submit({
+ *   tool: "protein-properties",
+ *   name: "Insulin B chain",
+ *   input: fastaInput(">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT"),
+ * });
+ * await job.wait(); // a live progress card in a notebook, a line in a terminal
+ * console.log(job.status, job.credits_used, job.execution_time_seconds);
+ * if (job.status === "COMPLETED") console.log((await job.result()).records);
+ * ```
+ */
 export class Job {
   readonly #ctx: ClientContext;
   #data: ClientJob;

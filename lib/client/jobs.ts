@@ -78,7 +78,19 @@ function checked<S extends z.ZodType>(schema: S, value: unknown, what: string): 
   return parsed.data;
 }
 
-/** The job history: iterate every job (newest first) across pages, or take the first N. */
+/**
+ * The job history: iterate every job (newest first) across pages, or take the first N.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const history = piq.jobs.list({ tool: "protein-properties", status: "COMPLETED" });
+ * for await (const job of history) console.log(job.name, job.credits_used);
+ * const latest = await history.take(5); // as a cell's last line: the history table
+ * ```
+ */
 export class JobHistory extends Listing<Job> {
   readonly #title: string;
 
@@ -110,7 +122,27 @@ export class JobHistory extends Listing<Job> {
   }
 }
 
-/** Jobs. */
+/**
+ * Jobs.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const request = {
+ *   tool: "protein-properties",
+ *   name: "Insulin B chain",
+ *   input: fastaInput(">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT"),
+ * };
+ * const quote = await piq.jobs.quote(request); // creates no job, costs nothing
+ * if (quote.blocking_errors.length === 0) {
+ *   const job = await piq.jobs.submit(request);
+ *   const again = await piq.jobs.get(job.id); // e.g. from another cell, by id
+ *   console.log(quote.estimated_credits, again.status);
+ * }
+ * ```
+ */
 export class Jobs {
   readonly #ctx: ClientContext;
   readonly #tools: Tools;

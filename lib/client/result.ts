@@ -59,7 +59,25 @@ export interface ResultDownloadOptions extends RequestOptions {
 /** The result resource's fields, e.g. `result.status`, `result.files`, `result.results`. */
 export interface Result extends Readonly<ClientJobResult> {}
 
-/** A job's result. */
+/**
+ * A job's result.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const job = await piq.jobs.submit({
+ *   tool: "protein-properties",
+ *   name: "Insulin B chain",
+ *   input: fastaInput(">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT"),
+ * });
+ * const result = await (await job.wait({ display: false })).result();
+ * console.log(result.records[0].molecular_weight, result.files.map((file) => file.name));
+ * await result.downloadAll({ dir: "downloads" }); // streamed to disk
+ * await result.exportTo("downloads/insulin_b.json"); // the web app's JSON export
+ * ```
+ */
 export class Result {
   readonly #ctx: ClientContext;
   #data: ClientJobResult;

@@ -19,7 +19,24 @@ import type { RequestOptions } from "./_core.ts";
 import { ClientJobResult } from "./_schemas.ts";
 import { Result } from "./result.ts";
 
-/** Results. */
+/**
+ * Results.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const job = await piq.jobs.submit({
+ *   tool: "protein-properties",
+ *   name: "Insulin B chain",
+ *   input: fastaInput(">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT"),
+ * });
+ * await job.wait({ display: false });
+ * const result = await piq.results.get(job.id); // by id, e.g. in a later session
+ * console.log(result.status, result.records.length);
+ * ```
+ */
 export class Results {
   readonly #ctx: ClientContext;
 

@@ -25,7 +25,19 @@ export type ToolCatalog = ToolSummary[] & Displayable;
 /** A tool's contract that shows as a card. */
 export type Tool = ToolDetail & Displayable;
 
-/** Tools. */
+/**
+ * Tools.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const catalog = await piq.tools.list({ q: "structure" }); // a table in a notebook
+ * const tool = await piq.tools.get("structure-analysis"); // a card: slots, settings, limits
+ * console.log(catalog.map((entry) => entry.id), tool.input.settings.map((setting) => setting.id));
+ * ```
+ */
 export class Tools {
   readonly #core: HttpCore;
   readonly #cache = new Map<string, Promise<ToolDetail>>();

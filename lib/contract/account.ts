@@ -11,7 +11,19 @@
 import { z } from "../_deps/zod.ts";
 import type * as Wire from "./_wire.ts";
 
-/** API key scopes. */
+/**
+ * API key scopes.
+ *
+ * @example
+ * ```ts
+ * import { SCOPES, startSandbox } from "../../mod.ts";
+ *
+ * await using sandbox = await startSandbox({ pace: "instant" });
+ * // A key for a dashboard: it may read jobs and files, but not submit or upload.
+ * const readOnly = SCOPES.filter((scope) => scope.endsWith(":read"));
+ * const key = sandbox.createApiKey(sandbox.workspaceId, { scopes: readOnly });
+ * ```
+ */
 export const SCOPES = ["jobs:read", "jobs:write", "files:read", "files:write"] as const;
 /** A key scope. */
 export type Scope = typeof SCOPES[number];

@@ -17,7 +17,19 @@ import { z } from "../_deps/zod.ts";
 import type * as Wire from "./_wire.ts";
 import { listOf, Timestamp } from "./common.ts";
 
-/** The eight web-app states plus the API-only BUDGET_EXCEEDED. */
+/**
+ * The eight web-app states plus the API-only BUDGET_EXCEEDED.
+ *
+ * @example
+ * ```ts
+ * import { JOB_STATUSES, type JobStatus } from "../../mod.ts";
+ *
+ * const isJobStatus = (value: string): value is JobStatus =>
+ *   (JOB_STATUSES as readonly string[]).includes(value);
+ * isJobStatus("RETRY"); // true
+ * isJobStatus("running"); // false: the API spells statuses in capitals
+ * ```
+ */
 export const JOB_STATUSES = [
   "PENDING",
   "QUEUED",
@@ -36,7 +48,17 @@ export type JobStatus = typeof JOB_STATUSES[number];
 /** Job status enum. */
 export const JobStatusSchema = z.enum(JOB_STATUSES).meta({ id: "JobStatus" });
 
-/** Statuses after which a job never changes again. */
+/**
+ * Statuses after which a job never changes again.
+ *
+ * @example
+ * ```ts
+ * import { TERMINAL_STATUSES } from "../../mod.ts";
+ *
+ * TERMINAL_STATUSES.has("TIMEOUT"); // true
+ * TERMINAL_STATUSES.has("RETRY"); // false: the job runs again
+ * ```
+ */
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
   "COMPLETED",
   "FAILED",
@@ -45,7 +67,22 @@ export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
   "BUDGET_EXCEEDED",
 ]);
 
-/** Statuses whose result may be fetched (FAILED only when output was stored). */
+/**
+ * Statuses whose result may be fetched (FAILED only when output was stored).
+ *
+ * @example
+ * ```ts
+ * import { connect, type JobStatus, RESULT_READY_STATUSES } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * for (const job of await piq.jobs.list({ tool: "protein-properties" }).take(10)) {
+ *   // Before one of these statuses, the API answers job_not_completed.
+ *   if (RESULT_READY_STATUSES.has(job.status as JobStatus)) {
+ *     console.log(job.name, (await job.result()).records.length);
+ *   }
+ * }
+ * ```
+ */
 export const RESULT_READY_STATUSES: ReadonlySet<JobStatus> = new Set([
   "COMPLETED",
   "BUDGET_EXCEEDED",

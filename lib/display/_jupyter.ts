@@ -12,7 +12,26 @@ import { nanoid } from "../_deps/nanoid.ts";
 /** A Jupyter MIME bundle. */
 export type MimeBundle = Record<string, unknown>;
 
-/** The `Symbol.for("Jupyter.display")` protocol. */
+/**
+ * The `Symbol.for("Jupyter.display")` protocol.
+ *
+ * @example
+ * ```ts
+ * import { $display, type MimeBundle, renderTable } from "../../mod.ts";
+ *
+ * // An object with this method shows as its bundle when it ends a notebook cell.
+ * class Digest {
+ *   readonly fragments: { fragment: string; mass: number }[];
+ *   constructor(fragments: { fragment: string; mass: number }[]) {
+ *     this.fragments = fragments;
+ *   }
+ *   [$display](): MimeBundle {
+ *     return renderTable(this.fragments, { title: "Tryptic fragments" }); // escaped HTML
+ *   }
+ * }
+ * new Digest([{ fragment: "KVFGR", mass: 606.72 }, { fragment: "CELAAAMK", mass: 836.02 }]);
+ * ```
+ */
 export const $display: unique symbol = Symbol.for("Jupyter.display") as never;
 
 /** Something the Deno kernel knows how to show. */

@@ -79,6 +79,17 @@ export function sparkline(values: readonly (number | null)[], width = 60): strin
 /**
  * A chart: a plotly figure and the static picture drawn from the same numbers. Shows itself
  * in a notebook; `toSVG()`, `toPNG()` and `figure` give the parts.
+ *
+ * @example
+ * ```ts
+ * import { residueProfile } from "../../mod.ts";
+ *
+ * const plddt = [91, 93, 88, 72, 55, 40, 38];
+ * const chart = residueProfile(plddt, { kind: "plddt", title: "Confidence" });
+ * console.log(String(chart)); // a summary with a sparkline
+ * await Deno.writeFile("plddt.png", await chart.toPNG());
+ * chart; // as a cell's last line: the interactive chart, with the picture where scripts do not run
+ * ```
  */
 export class Chart {
   /** The chart's description (series, colours, titles). */
@@ -235,7 +246,18 @@ export interface ResidueProfileOptions extends ChartOptions {
   threshold?: number | null;
 }
 
-/** pLDDT confidence classes, as AlphaFold colours them. */
+/**
+ * pLDDT confidence classes, as AlphaFold colours them.
+ *
+ * @example
+ * ```ts
+ * import { PLDDT_BANDS } from "../../mod.ts";
+ *
+ * const band = (plddt: number) => PLDDT_BANDS.find((entry) => plddt >= entry.y0)!;
+ * band(82).label; // "confident (70–90)"
+ * band(42).color; // "#ff7d45"
+ * ```
+ */
 export const PLDDT_BANDS = [
   { y0: 90, y1: 100, color: "#0053d6", label: "very high (>90)" },
   { y0: 70, y1: 90, color: "#65cbf3", label: "confident (70–90)" },

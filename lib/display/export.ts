@@ -50,7 +50,20 @@ export function csvField(value: unknown, options: CsvOptions = {}): string {
     : text;
 }
 
-/** Records as CSV text (CRLF line ends, a header row, one row per record). */
+/**
+ * Records as CSV text (CRLF line ends, a header row, one row per record).
+ *
+ * @example
+ * ```ts
+ * import { recordsToCSV } from "../../mod.ts";
+ *
+ * const csv = recordsToCSV([{ id: "lysozyme", molecular_weight: 14313.14, note: "=1+1" }], {
+ *   columns: [{ id: "id" }, { id: "molecular_weight", label: "Mass", unit: "Da" }, { id: "note" }],
+ *   header: "label",
+ * });
+ * // "id,Mass (Da),note\r\nlysozyme,14313.14,'=1+1\r\n": no spreadsheet runs the formula
+ * ```
+ */
 export function recordsToCSV(
   records: readonly Record<string, unknown>[],
   options: CsvOptions = {},

@@ -132,7 +132,28 @@ export function historyHtml(jobs: readonly ProgressState[], options: HistoryOpti
     .value;
 }
 
-/** The history bundle. */
+/**
+ * The history bundle.
+ *
+ * @example
+ * ```ts
+ * import { renderJobHistory } from "../../mod.ts";
+ *
+ * const bundle = renderJobHistory([
+ *   {
+ *     id: "job_2", name: "TM scan", tool: "hydropathy-profile", status: "FAILED", progress: 20,
+ *     created_at: "2024-06-01T09:05:00Z", completed_at: "2024-06-01T09:05:02Z",
+ *     error: "no sequences found",
+ *   },
+ *   {
+ *     id: "job_1", name: "Lysozyme", tool: "protein-properties", status: "COMPLETED",
+ *     progress: 100, credits_used: 2,
+ *     created_at: "2024-06-01T09:00:00Z", completed_at: "2024-06-01T09:00:04Z",
+ *   },
+ * ], { title: "Today's jobs" });
+ * console.log(bundle["text/plain"]);
+ * ```
+ */
 export function renderJobHistory(
   jobs: readonly ProgressState[],
   options: HistoryOptions = {},

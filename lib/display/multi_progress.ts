@@ -106,7 +106,21 @@ export interface BoardSummary {
   segments: { label: string; percent: number; color: string }[];
 }
 
-/** Summarise jobs for the board's header. */
+/**
+ * Summarise jobs for the board's header.
+ *
+ * @example
+ * ```ts
+ * import { summarizeJobs } from "../../mod.ts";
+ *
+ * const summary = summarizeJobs([
+ *   { id: "j1", status: "COMPLETED", credits_used: 2 },
+ *   { id: "j2", status: "PROCESSING", progress: 50 },
+ *   { id: "j3", status: "FAILED", error: "no sequences found" },
+ * ]);
+ * console.log(summary.finished, summary.total, summary.credits); // 2 3 2
+ * ```
+ */
 export function summarizeJobs(
   jobs: readonly MultiJobState[],
   style: StatusStyleFn = statusStyle,
@@ -326,7 +340,20 @@ export function multiProgressHtml(
   `.value;
 }
 
-/** The board's MIME bundle for a set of jobs. */
+/**
+ * The board's MIME bundle for a set of jobs.
+ *
+ * @example
+ * ```ts
+ * import { pipelineStatusStyle, renderMultiJobProgress } from "../../mod.ts";
+ *
+ * const bundle = renderMultiJobProgress([
+ *   { id: "d1", job_type: "humanization", status: "completed" },
+ *   { id: "d2", job_type: "structure", status: "running" },
+ * ], { title: "trastuzumab VH", style: pipelineStatusStyle });
+ * console.log(bundle["text/plain"]);
+ * ```
+ */
 export function renderMultiJobProgress(
   jobs: readonly MultiJobState[],
   options: MultiJobProgressOptions = {},

@@ -69,7 +69,17 @@ export interface StatusStyle {
 /** Maps a status (any vendor's spelling) to its look. */
 export type StatusStyleFn = (status: string) => StatusStyle;
 
-/** Colour and wording of the eight job states and BUDGET_EXCEEDED. */
+/**
+ * Colour and wording of the eight job states and BUDGET_EXCEEDED.
+ *
+ * @example
+ * ```ts
+ * import { STATUS_STYLES } from "../../mod.ts";
+ *
+ * const { label, color, terminal } = STATUS_STYLES.TIMEOUT;
+ * console.log(label, color, terminal); // Timeout #ea580c true
+ * ```
+ */
 export const STATUS_STYLES: Record<string, StatusStyle> = {
   PENDING: {
     label: "Pending",
@@ -145,7 +155,17 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
   },
 };
 
-/** Style of a ProteinIQ status, with a neutral fallback for statuses this module does not know. */
+/**
+ * Style of a ProteinIQ status, with a neutral fallback for statuses this module does not know.
+ *
+ * @example
+ * ```ts
+ * import { statusStyle } from "../../mod.ts";
+ *
+ * statusStyle("COMPLETED").symbol; // "✓"
+ * statusStyle("ARCHIVED").label; // "ARCHIVED", grey, not terminal
+ * ```
+ */
 export function statusStyle(status: string): StatusStyle {
   return STATUS_STYLES[String(status).toUpperCase()] ?? {
     label: String(status),
@@ -183,7 +203,18 @@ export function phaseOf(style: StatusStyle): StatusPhase {
   return style.phase ?? (style.terminal ? "succeeded" : "running");
 }
 
-/** `1.2 s`, `3 min 05 s`, `2 h 01 min`. */
+/**
+ * `1.2 s`, `3 min 05 s`, `2 h 01 min`.
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "../../mod.ts";
+ *
+ * formatDuration(1.23); // "1.2 s"
+ * formatDuration(185); // "3 min 05 s"
+ * formatDuration(7265); // "2 h 01 min"
+ * ```
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "–";
   if (seconds < 10) return `${seconds.toFixed(1)} s`;
@@ -297,7 +328,27 @@ export function progressHtml(state: ProgressState, now: number = Date.now()): st
   `.value;
 }
 
-/** The MIME bundle of one job's state. */
+/**
+ * The MIME bundle of one job's state.
+ *
+ * @example
+ * ```ts
+ * import { renderJobProgress } from "../../mod.ts";
+ *
+ * const bundle = renderJobProgress({
+ *   id: "job_7Qx2",
+ *   name: "Lysozyme",
+ *   tool: "protein-properties",
+ *   status: "COMPLETED",
+ *   progress: 100,
+ *   credits_used: 2,
+ *   created_at: "2024-06-01T09:00:00Z",
+ *   completed_at: "2024-06-01T09:00:04Z",
+ * });
+ * console.log(bundle["text/plain"]);
+ * // ✓ Completed   ████████████████████ 100%  4.0 s  2 credits  job_7Qx2 "Lysozyme"
+ * ```
+ */
 export function renderJobProgress(state: ProgressState, now: number = Date.now()): MimeBundle {
   return { "text/plain": progressLine(state, now), "text/html": progressHtml(state, now) };
 }

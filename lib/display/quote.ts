@@ -110,7 +110,21 @@ export function quoteHtml(quote: QuoteState): string {
   `.value;
 }
 
-/** The quote card bundle. */
+/**
+ * The quote card bundle.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput, renderQuote } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const quote = await piq.jobs.quote({
+ *   tool: "protein-properties",
+ *   input: fastaInput(">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT"),
+ * });
+ * console.log(renderQuote(quote)["text/plain"]); // the card, as text
+ * ```
+ */
 export function renderQuote(quote: QuoteState): MimeBundle {
   return { "text/plain": quoteText(quote), "text/html": quoteHtml(quote) };
 }

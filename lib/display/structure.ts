@@ -608,7 +608,20 @@ const SCHEME_WORDS: Record<ColorParams["scheme"], string> = {
   spectrum: "coloured N→C",
 };
 
-/** A structure ready to show: the interactive viewer and its static picture. */
+/**
+ * A structure ready to show: the interactive viewer and its static picture.
+ *
+ * @example
+ * ```ts
+ * import { buildPeptide, CONFORMATIONS, peptideToPdb, structureView } from "../../mod.ts";
+ *
+ * const pdb = peptideToPdb(buildPeptide("AEAAAKEAAAKA", CONFORMATIONS.alpha_helix));
+ * const view = await structureView(pdb, { color: "spectrum", title: "Designed helix" });
+ * console.log(view.description); // 1 chain · 12 residues · 61 atoms · coloured N→C
+ * await Deno.writeTextFile("helix.svg", view.toSVG());
+ * view; // as a cell's last line: the viewer, with the picture where scripts do not run
+ * ```
+ */
 export class StructureView {
   /** Heading of the view. */
   readonly title: string;

@@ -225,7 +225,24 @@ export function tableHtml(
   `.value;
 }
 
-/** The table bundle. */
+/**
+ * The table bundle.
+ *
+ * @example
+ * ```ts
+ * import { renderTable } from "../../mod.ts";
+ *
+ * const records = [
+ *   { id: "lysozyme", length: 129, molecular_weight: 14313.14 },
+ *   { id: "ubiquitin", length: 76, molecular_weight: 8564.84 },
+ * ];
+ * const bundle = renderTable(records, {
+ *   title: "Properties",
+ *   columns: [{ id: "id" }, { id: "molecular_weight", label: "Mass", unit: "Da", digits: 0 }],
+ * });
+ * console.log(bundle["text/plain"]);
+ * ```
+ */
 export function renderTable(
   records: readonly Record<string, unknown>[],
   options: TableOptions = {},

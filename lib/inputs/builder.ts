@@ -111,7 +111,29 @@ export function formatsOfName(name: string): string[] {
   return extension ? EXTENSION_FORMATS[extension] ?? [extension] : [];
 }
 
-/** Builds a tool's `input` item by item, checking each against the tool's contract. */
+/**
+ * Builds a tool's `input` item by item, checking each against the tool's contract.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const built = await piq.jobs.submit({
+ *   tool: "peptide-builder",
+ *   name: "Designed helix",
+ *   input: fastaInput(">helix\nAEAAAKEAAAKA"),
+ * });
+ * await built.wait({ display: false });
+ * const input = await piq.inputs("structure-analysis");
+ * await input.jobOutput(built); // the PDB file the peptide builder wrote
+ * const analysis = await piq.jobs.submit({
+ *   tool: "structure-analysis",
+ *   name: "Helix geometry",
+ *   input: input.build(),
+ * });
+ * ```
+ */
 export class InputBuilder {
   /** The tool's contract the items are checked against. */
   readonly tool: ToolDetail;

@@ -29,7 +29,24 @@ export interface FastaItemOptions {
   label?: string;
 }
 
-/** One inline FASTA input item; throws {@linkcode InvalidRequestError} for text that is not FASTA. */
+/**
+ * One inline FASTA input item; throws {@linkcode InvalidRequestError} for text that is not FASTA.
+ *
+ * @example
+ * ```ts
+ * import { fastaItem } from "../../mod.ts";
+ *
+ * // pairwise-alignment takes two slots: one query, and the targets.
+ * const input = {
+ *   inputs: [
+ *     fastaItem(">query\nHEAGAWGHEE", { id: "query", slotId: "query", kind: "sequence" }),
+ *     fastaItem(">t1\nPAWHEAE\n>t2\nHEAGAWGHEA", {
+ *       id: "targets", slotId: "targets", kind: "sequence",
+ *     }),
+ *   ],
+ * };
+ * ```
+ */
 export function fastaItem(text: string, options: FastaItemOptions = {}): InputItem {
   const parsed = parseFasta(text);
   const errors = parsed.issues.filter((issue) => issue.severity === "error");
@@ -52,7 +69,21 @@ export function fastaItem(text: string, options: FastaItemOptions = {}): InputIt
   };
 }
 
-/** A job `input` with one inline FASTA item. */
+/**
+ * A job `input` with one inline FASTA item.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput } from "../../mod.ts";
+ *
+ * const piq = await connect();
+ * const job = await piq.jobs.submit({
+ *   tool: "hydropathy-profile",
+ *   name: "Rhodopsin N-terminus",
+ *   input: fastaInput(">rho_bovin\nMNGTEGPNFYVPFSNKTGVVRSPFEAPQYYLAEPWQFSMLAAYMFLLIMLGFPINFLTLYV"),
+ * });
+ * ```
+ */
 export function fastaInput(text: string, options: FastaItemOptions = {}): { inputs: InputItem[] } {
   return { inputs: [fastaItem(text, options)] };
 }

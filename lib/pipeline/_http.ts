@@ -75,7 +75,18 @@ const CODES: Record<number, string> = {
   429: "rate_limited",
 };
 
-/** The pipeline API's HTTP core: retries, timeouts, typed errors and the token. */
+/**
+ * The pipeline API's HTTP core: retries, timeouts, typed errors and the token.
+ *
+ * @example
+ * ```ts
+ * import { connectPipeline } from "../../mod.ts";
+ *
+ * await using pipe = await connectPipeline({ sandbox: { pace: "quick" }, quiet: true });
+ * await pipe.variants.list();
+ * console.log(pipe.http.requestCount, pipe.http.tokenHint); // 1, and a hint: never the token
+ * ```
+ */
 export class PipelineHttp {
   /** The vendor's base URL, without a trailing slash. */
   readonly baseUrl: string;

@@ -56,7 +56,20 @@ export interface PipelinePace {
   spread: number;
 }
 
-/** Named paces: `demo` shows each stage for a moment; `quick` is for tests. */
+/**
+ * Named paces: `demo` shows each stage for a moment; `quick` is for tests.
+ *
+ * @example
+ * ```ts
+ * import { PIPELINE_PACES, startPipelineSandbox } from "../../mod.ts";
+ *
+ * // Like `demo`, but structure jobs take 20 s: a slow pipeline to watch on the board.
+ * const { demo } = PIPELINE_PACES;
+ * await using sandbox = await startPipelineSandbox({
+ *   pace: { ...demo, runMs: { ...demo.runMs, structure: 20_000 } },
+ * });
+ * ```
+ */
 export const PIPELINE_PACES = {
   demo: {
     pendingMs: 400,

@@ -98,7 +98,21 @@ export type PipelineWaitOptions = Omit<WaitForJobOptions, "onUpdate"> & {
 // Field names and types come from the wire schema; the class adds behaviour.
 export interface PipelineJob extends Readonly<PipelineJobShape> {}
 
-/** A handle on one pipeline job. */
+/**
+ * A handle on one pipeline job.
+ *
+ * @example
+ * ```ts
+ * import { connectPipeline } from "../../mod.ts";
+ *
+ * await using pipe = await connectPipeline({ sandbox: { pace: "quick" }, quiet: true });
+ * const [variant] = await pipe.variants.list();
+ * const job = await pipe.jobs.submit({ variant_id: variant.id, job_type: "humanization" });
+ * await job.wait(); // polls on the documented cadence; a live row in a notebook
+ * if (job.status === "completed") console.log((await job.results()).results);
+ * else console.log(job.error_message);
+ * ```
+ */
 export class PipelineJob {
   readonly #client: PipelineClient;
   #data: PipelineJobShape;
@@ -173,7 +187,20 @@ export class PipelineJob {
   }
 }
 
-/** Jobs: submit, read back, results, wait for many. */
+/**
+ * Jobs: submit, read back, results, wait for many.
+ *
+ * @example
+ * ```ts
+ * import { connectPipeline } from "../../mod.ts";
+ *
+ * await using pipe = await connectPipeline({ sandbox: { pace: "quick" }, quiet: true });
+ * const [variant] = await pipe.variants.list();
+ * const jobs = await pipe.jobs.submitAll(variant.id); // the four pipelines
+ * await pipe.jobs.waitAll(jobs); // one live board
+ * for (const job of jobs) console.log(job.job_type, job.status);
+ * ```
+ */
 export class PipelineJobs {
   readonly #client: PipelineClient;
   readonly #http: PipelineHttp;
@@ -268,7 +295,19 @@ export class PipelineJobs {
   }
 }
 
-/** Variants of the caller's org. */
+/**
+ * Variants of the caller's org.
+ *
+ * @example
+ * ```ts
+ * import { connectPipeline } from "../../mod.ts";
+ *
+ * await using pipe = await connectPipeline({ sandbox: { pace: "quick" }, quiet: true });
+ * const variants = await pipe.variants.list(); // a table in a notebook
+ * const okt3 = variants.find((variant) => variant.name.startsWith("OKT3"));
+ * if (okt3) console.log((await pipe.variants.get(okt3.id)).sequence.length);
+ * ```
+ */
 export class PipelineVariants {
   readonly #http: PipelineHttp;
 
@@ -314,7 +353,24 @@ export class PipelineVariants {
 
 const SUCCEEDED = ["completed"] as const;
 
-/** The pipeline-job API client. */
+/**
+ * The pipeline-job API client.
+ *
+ * @example
+ * ```ts
+ * import { PIPELINE_SANDBOX_POLLING, PipelineClient, startPipelineSandbox } from "../../mod.ts";
+ *
+ * // For the vendor: new PipelineClient({ baseUrl, token: Deno.env.get("PIPELINE_API_TOKEN")! })
+ * await using sandbox = await startPipelineSandbox({ pace: "quick" });
+ * await using pipe = new PipelineClient({
+ *   baseUrl: sandbox.url,
+ *   token: sandbox.token,
+ *   polling: PIPELINE_SANDBOX_POLLING,
+ * });
+ * const variants = await pipe.variants.list();
+ * console.log(String(pipe), variants.length); // PipelineClient(http://127.0.0.1:…) 4
+ * ```
+ */
 export class PipelineClient {
   /** Submit, read back, results. */
   readonly jobs: PipelineJobs;

@@ -41,7 +41,18 @@ function env(name: string): string | undefined {
   }
 }
 
-/** Where the embedded pipeline sandbox keeps its data. */
+/**
+ * Where the embedded pipeline sandbox keeps its data.
+ *
+ * @example
+ * ```ts
+ * import { defaultPipelineDatabase } from "../../mod.ts";
+ *
+ * // PIPELINE_SANDBOX_DB when set, else next to the ProteinIQ sandbox's database,
+ * // e.g. ~/.cache/proteiniq-notebook/sandbox.pipeline.sqlite:
+ * console.log(defaultPipelineDatabase());
+ * ```
+ */
 export function defaultPipelineDatabase(): string {
   const explicit = env("PIPELINE_SANDBOX_DB");
   if (explicit) return explicit;

@@ -31,12 +31,36 @@ import { z } from "../_deps/zod.ts";
 import type * as Wire from "../contract/_wire.ts";
 import type { PollSchedule } from "../client/_wait.ts";
 
-/** The four pipelines the endpoint runs. */
+/**
+ * The four pipelines the endpoint runs.
+ *
+ * @example
+ * ```ts
+ * import { connectPipeline, JOB_TYPES } from "../../mod.ts";
+ *
+ * await using pipe = await connectPipeline({ sandbox: { pace: "quick" }, quiet: true });
+ * const [variant] = await pipe.variants.list();
+ * const quick = JOB_TYPES.filter((type) => type !== "structure"); // the slowest pipeline
+ * const jobs = await pipe.jobs.submitAll(variant.id, quick);
+ * ```
+ */
 export const JOB_TYPES = ["humanization", "structure", "stability", "immunogenicity"] as const;
 /** A pipeline kind. */
 export type JobType = typeof JOB_TYPES[number];
 
-/** The four statuses, lowercase as the vendor spells them. */
+/**
+ * The four statuses, lowercase as the vendor spells them.
+ *
+ * @example
+ * ```ts
+ * import { PIPELINE_STATUSES, type PipelineStatus } from "../../mod.ts";
+ *
+ * const isPipelineStatus = (value: string): value is PipelineStatus =>
+ *   (PIPELINE_STATUSES as readonly string[]).includes(value);
+ * isPipelineStatus("running"); // true
+ * isPipelineStatus("RUNNING"); // false: ProteinIQ's spelling, not this vendor's
+ * ```
+ */
 export const PIPELINE_STATUSES = ["pending", "running", "completed", "failed"] as const;
 /** A pipeline job status. */
 export type PipelineStatus = typeof PIPELINE_STATUSES[number];
@@ -153,7 +177,18 @@ export interface PipelineRoute {
   readonly status: 200 | 202;
 }
 
-/** The route table, used by the client to build URLs and by the sandbox to mount routes. */
+/**
+ * The route table, used by the client to build URLs and by the sandbox to mount routes.
+ *
+ * @example
+ * ```ts
+ * import { PIPELINE_ROUTES } from "../../mod.ts";
+ *
+ * const { method, path, status } = PIPELINE_ROUTES.submitJob;
+ * console.log(method, path, status); // POST /v1/jobs 202
+ * PIPELINE_ROUTES.jobResults.path.replace("{job_id}", "0b6c2f7e-3d1a-4c55-9a61-2f8d3e4b5a60");
+ * ```
+ */
 export const PIPELINE_ROUTES = {
   submitJob: { method: "POST", path: "/v1/jobs", status: 202 },
   getJob: { method: "GET", path: "/v1/jobs/{job_id}", status: 200 },
@@ -179,6 +214,14 @@ function every(ms: number): PollSchedule {
  * The vendor's documented polling cadence per job type: humanization every 3 s; structure,
  * stability and immunogenicity every 10 s (polls are reads, but they spend the per-minute
  * bucket — so never faster, with jitter so many jobs do not poll in lockstep).
+ *
+ * @example
+ * ```ts
+ * import { PIPELINE_POLLING } from "../../mod.ts";
+ *
+ * PIPELINE_POLLING.humanization.delaysMs; // [3000]
+ * PIPELINE_POLLING.structure.minIntervalMs; // 10000
+ * ```
  */
 export const PIPELINE_POLLING: Readonly<Record<JobType, PollSchedule>> = Object.freeze({
   humanization: every(3000),
@@ -187,7 +230,16 @@ export const PIPELINE_POLLING: Readonly<Record<JobType, PollSchedule>> = Object.
   immunogenicity: every(10_000),
 });
 
-/** The same cadence scaled for the local pipeline sandbox (its jobs take seconds, not minutes). */
+/**
+ * The same cadence scaled for the local pipeline sandbox (its jobs take seconds, not minutes).
+ *
+ * @example
+ * ```ts
+ * import { PIPELINE_SANDBOX_POLLING } from "../../mod.ts";
+ *
+ * PIPELINE_SANDBOX_POLLING.structure.delaysMs; // [250]: connectPipeline() uses it for its sandbox
+ * ```
+ */
 export const PIPELINE_SANDBOX_POLLING: Readonly<Record<JobType, PollSchedule>> = Object.freeze({
   humanization: every(150),
   structure: every(250),

@@ -73,6 +73,14 @@ export interface PipelineSandbox extends AsyncDisposable {
  * murine OKT3 heavy chain (a low-humanness example) and a trastuzumab heavy chain with an
  * ambiguous residue from sequencing — its structure, stability and immunogenicity jobs fail
  * with a clear `error_message`.
+ *
+ * @example
+ * ```ts
+ * import { SEED_VARIANTS } from "../../mod.ts";
+ *
+ * SEED_VARIANTS.map((variant) => variant.name);
+ * // ["trastuzumab VH", "trastuzumab VL", "OKT3 VH (murine)", "trastuzumab VH (ambiguous read)"]
+ * ```
  */
 export const SEED_VARIANTS: readonly { name: string; chain: string; sequence: string }[] = [
   {

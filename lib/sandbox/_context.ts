@@ -19,7 +19,20 @@ export interface Pace {
   retryDelayMs: number;
 }
 
-/** Paces by name: `demo` shows a live bar for a couple of seconds; `instant` is for tests. */
+/**
+ * Paces by name: `demo` shows a live bar for a couple of seconds; `instant` is for tests.
+ *
+ * @example
+ * ```ts
+ * import { PACES, startSandbox } from "../../mod.ts";
+ *
+ * console.log(PACES.demo.minProcessingMs); // 2000
+ * // Slower than `demo`, to show a class the queue and the bar:
+ * await using sandbox = await startSandbox({
+ *   pace: { ...PACES.demo, queuedMs: 3000, minProcessingMs: 8000 },
+ * });
+ * ```
+ */
 export const PACES = {
   demo: { pendingMs: 300, queuedMs: 300, minProcessingMs: 2000, retryDelayMs: 500 },
   instant: { pendingMs: 0, queuedMs: 0, minProcessingMs: 0, retryDelayMs: 0 },

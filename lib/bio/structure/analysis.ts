@@ -38,7 +38,20 @@ import {
 } from "./model.ts";
 import { parsePdb } from "./pdb.ts";
 
-/** Structure file formats the parsers read. */
+/**
+ * Structure file formats the parsers read.
+ *
+ * @example
+ * ```ts
+ * import { STRUCTURE_FORMATS, type StructureFormat } from "../../../mod.ts";
+ *
+ * function formatOf(path: string): StructureFormat {
+ *   const extension = path.split(".").pop()?.toLowerCase();
+ *   return STRUCTURE_FORMATS.find((format) => format === extension) ?? "pdb";
+ * }
+ * formatOf("AF-P69905-F1-model_v4.cif"); // "cif": then readStructure(text, "cif")
+ * ```
+ */
 export const STRUCTURE_FORMATS = ["pdb", "cif", "mmcif"] as const;
 
 /** A structure file format. */

@@ -38,7 +38,19 @@ export const IDEAL_GEOMETRY = {
   },
 } as const;
 
-/** Named backbone conformations and their (φ, ψ) in degrees. */
+/**
+ * Named backbone conformations and their (φ, ψ) in degrees.
+ *
+ * @example
+ * ```ts
+ * import { buildPeptide, CONFORMATIONS, peptideToPdb } from "../../../mod.ts";
+ *
+ * for (const [name, { label, phi, psi }] of Object.entries(CONFORMATIONS)) {
+ *   console.log(name, label, phi, psi); // alpha_helix Right-handed α-helix -57 -47, …
+ * }
+ * const strand = peptideToPdb(buildPeptide("VKVTVKV", CONFORMATIONS.beta_strand));
+ * ```
+ */
 export const CONFORMATIONS: Readonly<Record<string, { label: string; phi: number; psi: number }>> =
   {
     alpha_helix: { label: "Right-handed α-helix", phi: -57, psi: -47 },
