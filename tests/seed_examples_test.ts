@@ -19,7 +19,7 @@ import { ROUTES } from "../lib/contract/routes.ts";
 import { ErrorEnvelope } from "../lib/contract/errors.ts";
 import { PipelineJob } from "../lib/pipeline/contract.ts";
 import { parsePdb } from "../lib/display/_structure_parse.ts";
-import { caller, waitFor } from "./sandbox_helpers.ts";
+import { caller, proteinItem, textItem, waitFor } from "./sandbox_helpers.ts";
 
 const SEEDS = new URL("../../shared/seeds/", import.meta.url);
 const DOC_HOST = "https://proteiniq.io";
@@ -283,16 +283,7 @@ Deno.test("every curl example of the seed pages runs verbatim on the sandbox", a
       body: {
         tool: "workload-simulator",
         name: "holds the slot",
-        input: {
-          inputs: [{
-            id: "d",
-            slotId: "data",
-            kind: "text",
-            format: "txt",
-            content: "x",
-            source: { type: "text" },
-          }],
-        },
+        input: { inputs: [textItem("x")] },
         settings: { seconds: 600 },
       },
     });
@@ -302,16 +293,7 @@ Deno.test("every curl example of the seed pages runs verbatim on the sandbox", a
       body: {
         tool: "esmfold",
         name: "waits",
-        input: {
-          inputs: [{
-            id: "seqs_1",
-            slotId: "protein",
-            kind: "protein",
-            format: "fasta",
-            content: ">p\nMKTAYIAKQRQISFVKSHFSRQ",
-            source: { type: "text" },
-          }],
-        },
+        input: { inputs: [proteinItem(">p\nMKTAYIAKQRQISFVKSHFSRQ")] },
       },
     });
     const queuedId = (waiting.body as { id: string }).id;

@@ -8,7 +8,7 @@
  * Tolerances: DNA exact; GC within 1e-12; CAI within 1e-12 of a hand computation.
  */
 import assert from "node:assert/strict";
-import { connect } from "../mod.ts";
+import { connect, fastaInput } from "../mod.ts";
 import {
   backTranslate,
   codonAdaptationIndex,
@@ -138,16 +138,7 @@ Deno.test("back-translate tool: a written final stop is kept as a codon, with or
     const job = await piq.jobs.submit({
       tool: "back-translate",
       name: `stop ${addStop}`,
-      input: {
-        inputs: [{
-          id: "p",
-          slotId: "protein",
-          kind: "protein",
-          format: "fasta",
-          content,
-          source: { type: "text" },
-        }],
-      },
+      input: fastaInput(content),
       settings: { host: "e_coli", add_stop: addStop },
     });
     await job.wait({ display: false });

@@ -16,7 +16,7 @@ import { dihedral } from "../lib/bio/structure/geometry.ts";
 import { findAtom } from "../lib/bio/structure/model.ts";
 import { esmfoldTool } from "../lib/sandbox/tools/esmfold.ts";
 import { startSandbox } from "../lib/sandbox/mod.ts";
-import { caller, expectOk } from "./sandbox_helpers.ts";
+import { caller, expectOk, proteinItem } from "./sandbox_helpers.ts";
 import { ROUTES } from "../lib/contract/routes.ts";
 import { ToolDetail } from "../lib/contract/tools.ts";
 
@@ -178,19 +178,7 @@ Deno.test("esmfold refuses what it cannot model, naming the problem", async () =
   const quote = async (content: string) =>
     expectOk(
       await call("POST", "/api/v1/jobs/quote", {
-        body: {
-          tool: "esmfold",
-          input: {
-            inputs: [{
-              id: "seqs_1",
-              slotId: "protein",
-              kind: "protein",
-              format: "fasta",
-              content,
-              source: { type: "text" },
-            }],
-          },
-        },
+        body: { tool: "esmfold", input: { inputs: [proteinItem(content)] } },
       }),
       ROUTES.quoteJob,
     );
