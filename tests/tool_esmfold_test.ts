@@ -193,6 +193,11 @@ Deno.test("esmfold refuses what it cannot model, naming the problem", async () =
   const long = await quote(`>a\n${"A".repeat(1001)}`);
   assert.match(long.blocking_errors[0].message, /1,001 residues long; at most 1,000/);
   assert.deepEqual((await quote(`>a\n${LYSOZYME}`)).blocking_errors, []);
+  // 700 residues of unbroken strand would reach 1,024 Å from the centre: said at the quote.
+  const straight = await quote(`>v\n${"V".repeat(700)}`);
+  assert.match(straight.blocking_errors[0].message, /more than PDB coordinates hold/);
+  const long400 = await quote(`>l\n${LYSOZYME.repeat(4).slice(0, 400)}`);
+  assert.deepEqual(long400.blocking_errors, []);
   // Validation is the tool's own, so the worker never sees such input.
   assert.equal(
     esmfoldTool.validate([{

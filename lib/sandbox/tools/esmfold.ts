@@ -31,9 +31,11 @@ import type {
   ToolOutput,
   ValidationIssue,
 } from "./_types.ts";
-import { PDB_CONTENT_TYPE, readFastaInputs } from "./_common.ts";
+import { describeRecord, PDB_CONTENT_TYPE, readFastaInputs } from "./_common.ts";
 
 const LIMITS = { max_records: 1, max_sequence_length: 1000, max_input_bytes: 20_000 };
+// Below this length even an all-strand chain fits in PDB coordinates (±999.999 Å from its centre).
+const MODEL_CHECK_LENGTH = 500;
 
 /** What every result, file and the tool detail say about this tool. */
 export const ESMFOLD_STAND_IN_NOTE =
@@ -159,7 +161,20 @@ export const esmfoldTool: SandboxTool = {
   definition,
 
   validate(inputs: ResolvedInput[]): ValidationIssue[] {
-    return readFastaInputs(inputs, LIMITS, { letters: standardLetterIssues }).issues;
+    const { records, issues } = readFastaInputs(inputs, LIMITS, { letters: standardLetterIssues });
+    if (issues.length > 0) return issues;
+    // Only a long chain can outgrow PDB coordinates (a few hundred residues of unbroken strand);
+    // sketching it here (about 10 ms) lets the quote say so instead of the job failing.
+    for (const { record, path } of records) {
+      if (record.sequence.length < MODEL_CHECK_LENGTH) continue;
+      try {
+        sketchFold(record.sequence);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        issues.push({ path, message: `${describeRecord(record)}: ${error.message}` });
+      }
+    }
+    return issues;
   },
 
   units() {
