@@ -6,19 +6,21 @@
  *
  * @example
  * ```ts
- * import { connect, fastaInput } from "./mod.ts";
+ * import { connect, fastaInput, structureView } from "./mod.ts";
  *
  * const piq = await connect();
+ * // The documented request; in the sandbox `esmfold` is a stand-in that says so.
  * const request = {
- *   tool: "protein-properties",
- *   name: "Hen egg-white lysozyme",
+ *   tool: "esmfold",
+ *   name: "Lysozyme ESMFold run",
  *   input: fastaInput(">lysozyme\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR"),
  * };
  * const quote = await piq.jobs.quote(request);
  * const job = await piq.jobs.submit(request);
  * await job.wait();
  * const result = await job.result();
- * await result.download("properties.csv", { dir: "downloads" });
+ * await structureView(result, { color: "plddt" });
+ * await result.download("prediction.pdb", { dir: "downloads" });
  * ```
  * @module
  */

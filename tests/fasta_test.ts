@@ -54,6 +54,8 @@ Deno.test("parseFasta strips exactly one final * per record", () => {
   const { records, issues } = parseFasta(">a\nMKT*\n>b\nMK*T\n>c\nMKT**\n>d\nMKT\n*\n");
   assert.deepEqual(issues, []);
   assert.deepEqual(records.map((record) => record.sequence), ["MKT", "MK*T", "MKT*", "MKT"]);
+  const kept = parseFasta(">a\nMKT*\n>b\nMKT\n*\n>c\nMKT\n", { keepFinalStop: true });
+  assert.deepEqual(kept.records.map((record) => record.sequence), ["MKT*", "MKT*", "MKT"]);
 });
 
 Deno.test("parseFasta accepts a bare sequence as one record named seq1", () => {

@@ -127,6 +127,26 @@ const EXPECTATIONS: Record<string, (notebook: ExecutedNotebook) => Promise<void>
       ),
       "result table",
     );
+    // ESMFold first: its quote (the documented 50 credits) and its model in 3D by pLDDT.
+    assert.ok(
+      html.some((text) => text.includes("esmfold") && text.includes("ready to run")),
+      "the esmfold quote card",
+    );
+    const esmfoldAt = plain.findIndex((text) => /Quote for esmfold/.test(text));
+    const propertiesAt = plain.findIndex((text) => /Quote for protein-properties/.test(text));
+    assert.ok(esmfoldAt >= 0 && propertiesAt > esmfoldAt, "esmfold is quoted first");
+    assert.match(plain[esmfoldAt], /estimated 50/);
+    const structures = notebook.outputs.filter((output) =>
+      /coloured by pLDDT/.test(mime(output, "text/plain")) && output.data?.["image/png"]
+    );
+    assert.equal(structures.length, 1, "the model in 3D, coloured by pLDDT, with its picture");
+    const viewer = mime(structures[0], "text/html");
+    assert.ok(viewer.toLowerCase().includes("3dmol"), "the interactive viewer");
+    assert.ok(viewer.includes("very high (pLDDT &gt; 90)"), "the pLDDT legend");
+    assert.ok(
+      html.some((text) => text.includes("prediction.pdb") && text.includes("stand-in")),
+      "the result names its file and says it is a sandbox stand-in",
+    );
     const csv = await Deno.readTextFile(join(NOTEBOOKS, "downloads", "properties.csv"));
     assert.match(csv, /^id,description,length,molecular_weight/);
     assert.equal(csv.trim().split(/\r?\n/).length, 4, "header and three proteins");

@@ -109,3 +109,36 @@ Deno.test("invalid FASTA is refused before sending, and by the sandbox when sent
   const after = await piq.jobs.quote({ ...request, input: fastaInput(">ok\nMKT") });
   assert.equal(after.limits.daily_limit_used, 0, "the refused submission created no job");
 });
+
+Deno.test("the README's main command (examples/quickstart.ts) runs esmfold first, then a teaching tool", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "demo_" });
+  try {
+    const env = Deno.env.toObject();
+    delete env.PROTEINIQ_API_KEY;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../examples/quickstart.ts", import.meta.url).pathname],
+      cwd: dir,
+      clearEnv: true,
+      env: { ...env, PROTEINIQ_SANDBOX_DB: join(dir, "sandbox.sqlite"), NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(output.stdout);
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, `${stdout}\n${stderr}`);
+    const fold = stdout.indexOf("Quote for esmfold");
+    const properties = stdout.indexOf("Quote for protein-properties");
+    assert.ok(fold >= 0 && properties > fold, stdout);
+    assert.match(stdout, /estimated 50 · billable 50/);
+    assert.match(stdout, /Note: Sandbox stand-in, not ESMFold/);
+    assert.match(stdout, /ESMFold: mean pLDDT \d+\.\d over 129 residues/);
+    const pdb = await Deno.readTextFile(join(dir, "downloads", "prediction.pdb"));
+    assert.match(pdb, /^REMARK 250 PROTEINIQ SANDBOX STAND-IN FOR ESMFOLD/);
+    assert.match(
+      await Deno.readTextFile(join(dir, "downloads", "properties.csv")),
+      /\nlysozyme,/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -180,19 +180,18 @@ export function proteins(name = "lysozyme", sequences = 1) {
     { length: sequences },
     (_, i) => `>seq${i}\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR`,
   ).join("\n");
+  return { tool: "protein-properties", name, input: { inputs: [proteinItem(content)] } };
+}
+
+/** One inline FASTA item for a tool's `protein` slot, as the documented requests send it. */
+export function proteinItem(content: string) {
   return {
-    tool: "protein-properties",
-    name,
-    input: {
-      inputs: [{
-        id: "seqs_1",
-        slotId: "protein",
-        kind: "protein",
-        format: "fasta",
-        content,
-        source: { type: "text" },
-      }],
-    },
+    id: "seqs_1",
+    slotId: "protein",
+    kind: "protein",
+    format: "fasta",
+    content,
+    source: { type: "text" },
   };
 }
 

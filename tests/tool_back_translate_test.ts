@@ -8,7 +8,7 @@
  * Tolerances: DNA exact; GC within 1e-12; CAI within 1e-12 of a hand computation.
  */
 import assert from "node:assert/strict";
-import { connect } from "../mod.ts";
+import { connect, fastaInput } from "../mod.ts";
 import {
   backTranslate,
   codonAdaptationIndex,
@@ -127,4 +127,33 @@ Deno.test("back-translate tool: DNA, GC, CAI, FASTA and the host table", async (
     'record "amb" (line 1): letter "B" at position 3 is ambiguous and has no single codon; replace it with a specific amino acid',
     'record "amb" (line 1): letter "Z" at position 4 is ambiguous and has no single codon; replace it with a specific amino acid',
   ]);
+});
+
+Deno.test("back-translate tool: a written final stop is kept as a codon, with or without add_stop", async () => {
+  await using piq = await connect({
+    sandbox: { database: ":memory:", pace: "instant" },
+    quiet: true,
+  });
+  const run = async (content: string, addStop: boolean) => {
+    const job = await piq.jobs.submit({
+      tool: "back-translate",
+      name: `stop ${addStop}`,
+      input: fastaInput(content),
+      settings: { host: "e_coli", add_stop: addStop },
+    });
+    await job.wait({ display: false });
+    assert.equal(job.status, "COMPLETED");
+    return (await job.result()).records[0];
+  };
+  const kept = await run(">p\nMKW*\n", false);
+  assert.equal(kept.dna, "ATGAAATGGTAA", "the explicit stop becomes E. coli's TAA");
+  assert.equal(translate(String(kept.dna)).protein, "MKW*");
+  assert.equal(kept.length, 3, "the stop is not a residue");
+  assert.equal(kept.nucleotides, 12);
+  // No second stop when add_stop is on and the protein already ends with one.
+  assert.equal((await run(">p\nMKW*\n", true)).dna, "ATGAAATGGTAA");
+  assert.equal((await run(">p\nMKW\n", false)).dna, "ATGAAATGG");
+  assert.equal((await run(">p\nMKW\n", true)).dna, "ATGAAATGGTAA");
+  // A bare sequence keeps its stop too.
+  assert.equal((await run("MKW*", false)).dna, "ATGAAATGGTAA");
 });

@@ -12,8 +12,8 @@
  * - Sequence lines may contain letters, `-` (gap) and `*` (stop); whitespace is removed.
  *   Any other character (digits, punctuation) is an error naming its line and column.
  *   Letters are kept as written: checking them against an alphabet is the caller's job.
- * - One `*` at the very end of a record is a stop symbol and is removed; any other `*`
- *   stays in the sequence for the caller to reject.
+ * - One `*` at the very end of a record is a stop symbol and is removed (kept with
+ *   `keepFinalStop`); any other `*` stays in the sequence for the caller to reject.
  * - Text without any header is accepted as ONE bare sequence named `seq1`, because people
  *   often paste a sequence on its own. Set `allowBareSequence: false` to refuse it.
  * - Sequence text before the first header, a header with no sequence, and empty input are
@@ -66,6 +66,11 @@ export interface FastaParseResult {
 export interface ParseFastaOptions {
   /** Accept text without any `>` header as a single record named `seq1`. Default `true`. */
   allowBareSequence?: boolean;
+  /**
+   * Keep one final `*` in the sequence instead of removing it. Default `false`. For callers
+   * to whom a written stop means something (back-translation encodes it as a codon).
+   */
+  keepFinalStop?: boolean;
 }
 
 /** Options for {@linkcode formatFasta}. */
@@ -115,7 +120,8 @@ export function parseFasta(text: string, options: ParseFastaOptions = {}): Fasta
   const finish = () => {
     if (current === undefined) return;
     const { record, chunks, rejectedLines } = current;
-    record.sequence = chunks.join("").replace(/\*$/, "");
+    const joined = chunks.join("");
+    record.sequence = options.keepFinalStop ? joined : joined.replace(/\*$/, "");
     // A record whose only lines were rejected already has an issue saying why.
     if (record.sequence === "" && rejectedLines === 0) {
       const name = record.id === "" ? "header" : `record "${record.id}"`;

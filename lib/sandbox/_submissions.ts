@@ -162,15 +162,22 @@ export function quoteJob(
       blocking.push({ code: blocker.code, message: blocker.message });
     }
   }
+  // A fixed or free price does not depend on the input, so the quote states it even while the
+  // input still has problems (the documented quote of `>seq\nMKT...` shows its 50 credits).
+  const model = checked.tool?.definition.credit_model;
+  const shown = price ??
+    (checked.tool && (model?.is_free || model?.type === "fixed" || model?.type === "free")
+      ? priceRequest(checked.tool, 0)
+      : undefined);
   return {
     object: "job_quote",
     tool: body.tool,
-    estimated_credits: price?.estimated ?? 0,
+    estimated_credits: shown?.estimated ?? 0,
     available_credits: caller.workspace.credits,
-    billable_credits: price?.billable ?? 0,
+    billable_credits: shown?.billable ?? 0,
     blocking_errors: blocking,
     limits: limitsOf(ctx, caller.workspace),
-    billing: { mode: price?.mode ?? "fixed" },
+    billing: { mode: shown?.mode ?? "fixed" },
   };
 }
 

@@ -115,8 +115,22 @@ export interface PeptidePdbOptions {
   chain?: string;
   /** Lines added as REMARK 250 (free text about how the model was made). */
   remarks?: readonly string[];
-  /** HELIX/SHEET records for the whole chain, so viewers draw the intended cartoon. */
-  secondaryStructure?: "helix" | "strand" | "none";
+  /**
+   * HELIX/SHEET records so viewers draw the intended cartoon: for the whole chain, or one
+   * record per segment (1-based residue numbers, inclusive).
+   */
+  secondaryStructure?: "helix" | "strand" | "none" | readonly SecondarySegment[];
+  /** B-factor column, one value per residue (e.g. a per-residue confidence). Default 0. */
+  bFactors?: readonly number[];
+}
+
+/** A helix or strand of {@linkcode PeptidePdbOptions.secondaryStructure}. */
+export interface SecondarySegment {
+  kind: "helix" | "strand";
+  /** First residue number, 1-based. */
+  start: number;
+  /** Last residue number, inclusive. */
+  end: number;
 }
 
 /**
@@ -247,18 +261,39 @@ export function peptideToPdb(peptide: BuiltPeptide, options: PeptidePdbOptions =
   }
   const count = peptide.residues.length;
   const last = peptide.residues[count - 1];
-  const first = peptide.residues[0];
-  if (options.secondaryStructure === "helix" && count >= 4) {
-    lines.push(
-      `HELIX    1   1 ${first.name} ${chain} ${String(first.number).padStart(4)}  ` +
-        `${last.name} ${chain} ${String(last.number).padStart(4)}  1` +
-        String(count).padStart(36),
-    );
-  } else if (options.secondaryStructure === "strand" && count >= 2) {
-    lines.push(
-      `SHEET    1   A 1 ${first.name} ${chain}${String(first.number).padStart(4)}  ` +
-        `${last.name} ${chain}${String(last.number).padStart(4)}  0`,
-    );
+  const segments: readonly SecondarySegment[] = typeof options.secondaryStructure === "object"
+    ? options.secondaryStructure
+    : options.secondaryStructure === "helix" && count >= 4
+    ? [{ kind: "helix", start: 1, end: count }]
+    : options.secondaryStructure === "strand" && count >= 2
+    ? [{ kind: "strand", start: 1, end: count }]
+    : [];
+  let helices = 0;
+  let strands = 0;
+  for (const segment of segments) {
+    const first = peptide.residues[segment.start - 1];
+    const end = peptide.residues[segment.end - 1];
+    if (first === undefined || end === undefined || segment.end < segment.start) {
+      throw new RangeError(`segment ${segment.start}–${segment.end} is outside the chain`);
+    }
+    const from = `${first.name} ${chain}`;
+    const to = `${end.name} ${chain}`;
+    if (segment.kind === "helix") {
+      helices++;
+      lines.push(
+        `HELIX  ${String(helices).padStart(3)} ${String(helices).padStart(3)} ${from} ` +
+          `${String(first.number).padStart(4)}  ${to} ${String(end.number).padStart(4)}  1` +
+          String(segment.end - segment.start + 1).padStart(36),
+      );
+    } else {
+      // Unpaired strands: each is its own one-strand sheet.
+      strands++;
+      const sheet = strands <= 26 ? String.fromCharCode(64 + strands) : String(strands);
+      lines.push(
+        `SHEET  ${String(1).padStart(3)} ${sheet.padStart(3)} 1 ${from}` +
+          `${String(first.number).padStart(4)}  ${to}${String(end.number).padStart(4)}  0`,
+      );
+    }
   }
   let serial = 0;
   for (const residue of peptide.residues) {
@@ -273,6 +308,7 @@ export function peptideToPdb(peptide: BuiltPeptide, options: PeptidePdbOptions =
         x: atom.position.x,
         y: atom.position.y,
         z: atom.position.z,
+        bFactor: options.bFactors?.[residue.number - 1],
         element: atom.element,
       }));
     }

@@ -69,6 +69,8 @@ export interface ReadFastaOptions {
   unit?: string;
   /** Only these slots. Default: every input. */
   slotId?: string;
+  /** Keep one final `*` of each record (see `parseFasta`). Default false. */
+  keepFinalStop?: boolean;
 }
 
 /**
@@ -100,7 +102,7 @@ export function readFastaInputs(
   const parsed = selected.map((input) => ({
     input,
     path: contentPath(input),
-    ...parseFasta(input.content),
+    ...parseFasta(input.content, { keepFinalStop: options.keepFinalStop }),
   }));
   const recordCount = parsed.reduce((sum, entry) => sum + entry.records.length, 0);
   if (limits.max_records !== undefined && recordCount > limits.max_records) {

@@ -105,7 +105,7 @@ const definition: ToolDefinition = {
       id: "protein",
       label: "Protein sequences",
       description: "FASTA with one or more protein records, or a bare sequence; the 20 " +
-        "standard amino acids, * for a stop, U (selenocysteine, encoded TGA) and O " +
+        "standard amino acids, * for a stop (a final * is kept as a stop codon), U (selenocysteine, encoded TGA) and O " +
         "(pyrrolysine, encoded TAG). Ambiguous codes (X, B, Z, J) have no codon and are refused.",
       kind: "protein",
       formats: ["fasta"],
@@ -180,6 +180,7 @@ export const backTranslateTool: SandboxTool = {
 
   validate(inputs: ResolvedInput[]) {
     return readFastaInputs(inputs, LIMITS, {
+      keepFinalStop: true,
       letters: (sequence) => backTranslationIssues(sequence, { limit: 6 }),
     }).issues;
   },
@@ -193,7 +194,8 @@ export const backTranslateTool: SandboxTool = {
     const strategy = String(settings.strategy ?? "most_frequent") as BackTranslationStrategy;
     const seed = Number(settings.seed ?? 1);
     const addStop = settings.add_stop !== false;
-    const { records } = readFastaInputs(inputs, {});
+    // A written final stop is part of the protein: it becomes a codon even without add_stop.
+    const { records } = readFastaInputs(inputs, {}, { keepFinalStop: true });
     const rows: BackTranslationRow[] = records.map(({ record }, index) => {
       // Each record gets its own seed so adding a record does not change the others' DNA.
       const result = backTranslate(record.sequence, {
@@ -205,7 +207,7 @@ export const backTranslateTool: SandboxTool = {
       context.progress((index + 1) / records.length);
       return {
         id: record.id,
-        length: record.sequence.length,
+        length: record.sequence.replace(/\*$/, "").length,
         nucleotides: result.dna.length,
         host,
         strategy,

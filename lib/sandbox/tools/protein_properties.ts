@@ -347,7 +347,7 @@ function computeRow(record: FastaRecord, input: ResolvedInput, pH: number): Prot
 }
 
 /** Composition of the 20 standard amino acids, plus U and O when present. */
-function compositionRows(record: FastaRecord): CompositionRow[] {
+export function compositionRows(record: FastaRecord): CompositionRow[] {
   const residues = record.sequence.toUpperCase();
   const counts = new Map<string, number>();
   for (const residue of residues) counts.set(residue, (counts.get(residue) ?? 0) + 1);
