@@ -220,6 +220,7 @@ export {
   CONFORMATIONS,
   type PeptidePdbOptions,
   peptideToPdb,
+  type SecondarySegment,
 } from "./lib/bio/structure/builder.ts";
 export {
   type AnalyzeOptions,

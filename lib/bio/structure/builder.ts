@@ -126,6 +126,7 @@ export interface PeptidePdbOptions {
 
 /** A helix or strand of {@linkcode PeptidePdbOptions.secondaryStructure}. */
 export interface SecondarySegment {
+  /** Helix (HELIX record) or strand (SHEET record). */
   kind: "helix" | "strand";
   /** First residue number, 1-based. */
   start: number;
