@@ -21,7 +21,12 @@ import { PipelineJob } from "../lib/pipeline/contract.ts";
 import { parsePdb } from "../lib/display/_structure_parse.ts";
 import { caller, proteinItem, textItem, waitFor } from "./sandbox_helpers.ts";
 
-const SEEDS = new URL("../../shared/seeds/", import.meta.url);
+/**
+ * The vendor's pages, copied into the repository so a fresh CI checkout has them; when the
+ * workplace's `../shared/seeds/` is next to the checkout, the copy must equal it.
+ */
+const SEEDS = new URL("./fixtures/seeds/", import.meta.url);
+const SHARED_SEEDS = new URL("../../shared/seeds/", import.meta.url);
 const DOC_HOST = "https://proteiniq.io";
 const PIPELINE_HOST = "https://api.example.com";
 const DOC_JOB = "job_123";
@@ -336,5 +341,20 @@ Deno.test("every curl example of the seed pages runs verbatim on the sandbox", a
     assert.equal(checked.size, examples.length, "every example was run and checked");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the copied seed pages equal the vendor's, where those are next to the checkout", async () => {
+  const shared = await Array.fromAsync(Deno.readDir(SHARED_SEEDS)).catch(() => null);
+  if (shared === null) return; // a checkout on its own: the copy is all there is
+  const names = shared.filter((entry) => entry.isFile).map((entry) => entry.name).sort();
+  const copied = (await Array.fromAsync(Deno.readDir(SEEDS))).map((entry) => entry.name).sort();
+  assert.deepEqual(copied, names);
+  for (const name of names) {
+    assert.equal(
+      await Deno.readTextFile(new URL(name, SEEDS)),
+      await Deno.readTextFile(new URL(name, SHARED_SEEDS)),
+      `tests/fixtures/seeds/${name} is stale`,
+    );
   }
 });
