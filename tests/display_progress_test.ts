@@ -81,7 +81,8 @@ Deno.test("a failed job shows its error message, escaped, and a red card", () =>
   const document = documentOf(markup);
   assert.equal(document.querySelectorAll("script, img").length, 0);
   assert.ok(document.body.textContent!.includes(`Bad input ${HOSTILE}`));
-  assert.match(markup, /border-left: 4px solid #dc2626/);
+  // The theme's error colour, with the light colour as the fallback.
+  assert.match(markup, /border-left: 4px solid var\(--jp-error-color1, [^;]*#dc2626\)+;/);
   assert.match(bundle["text/plain"] as string, /error: Bad input/);
 });
 
@@ -197,7 +198,15 @@ Deno.test("the multi-job board counts states and reads a second vendor's lowerca
     assert.ok(text.includes(word), word);
   }
   assert.ok(text.includes(`GPU lost ${HOSTILE}`), "the error message is shown as text");
-  assert.equal(document.querySelectorAll("tbody tr").length, 4);
+  const rows = [...document.querySelectorAll("tbody tr")];
+  assert.equal(rows.filter((row) => row.querySelectorAll("td").length === 6).length, 4);
+  // The failure's message is a row of its own, across the table, right under its job.
+  const errorRow = rows.find((row) => row.textContent!.includes("GPU lost"))!;
+  assert.equal(errorRow.querySelectorAll("td").length, 1);
+  assert.equal(errorRow.querySelector("td")!.getAttribute("colspan"), "6");
+  const jobRow = rows[rows.indexOf(errorRow) - 1];
+  assert.ok(!jobRow.textContent!.includes("GPU lost"), "the error is not inside the Job cell");
+  assert.match(jobRow.textContent!, /Failed/);
   assert.match(bundle["text/plain"] as string, /2\/4 finished/);
 });
 

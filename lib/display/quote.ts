@@ -15,6 +15,7 @@
  * @module
  */
 import { html } from "./_html.ts";
+import { THEME, tint, UNTRUSTED_ONLY } from "./_theme.ts";
 import type { MimeBundle } from "./_jupyter.ts";
 
 /** The quote fields the card reads. */
@@ -56,57 +57,60 @@ export function quoteText(quote: QuoteState): string {
   return lines.join("\n");
 }
 
-function stat(label: string, value: string | number, color = "#111827") {
-  return html`
-    <div style="padding: 4px 12px 4px 0;">
-      <div
-        style="color: #6b7280; font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em;">${label}</div>
-      <div style="font-size: 18px; font-weight: 600; color: ${color};">${value}</div>
-    </div>
-  `;
+/**
+ * One figure. The value sits on its own line after the label (a `<br>`), and a text " · "
+ * separates figures, so they stay apart when the styles are stripped.
+ */
+function stat(label: string, value: string | number, warn = false) {
+  return html`<span style="display: inline-block; padding: 4px 12px 4px 0; vertical-align: top;"><span
+        style="color: ${THEME.muted}; font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em;">${label}</span><br><span
+        style="font-size: 18px; font-weight: 600; color: ${THEME.text};${
+    warn ? ` background-color: ${tint(THEME.error, 25)}; padding: 0 4px; border-radius: 4px;` : ""
+  }">${value}${warn ? " ✗" : ""}</span></span>`;
 }
 
 /** The quote card as HTML. */
 export function quoteHtml(quote: QuoteState): string {
   const ok = quote.blocking_errors.length === 0;
-  const color = ok ? "#16a34a" : "#dc2626";
+  const color = ok ? THEME.success : THEME.error;
   const afford = quote.billable_credits <= quote.available_credits;
   const errors = quote.blocking_errors.map((e) =>
-    html`
-      <li
-        style="margin: 2px 0;"><code style="background-color: #fee2e2; color: #991b1b; padding: 0 4px; border-radius: 3px;">${e
-          .code}</code>${e.path
-          ? html`
-            <span style="color: #6b7280;">at ${e.path}</span>
-          `
-          : ""} ${e.message}</li>
-    `
+    html`<li style="margin: 2px 0;"><code
+          style="background-color: ${THEME.errorBackground}; color: ${THEME.text}; padding: 0 4px; border-radius: 3px;">${e.code}</code>${
+      e.path
+        ? html`
+          <span style="color: ${THEME.muted};">at ${e.path}</span>
+        `
+        : ""
+    }: ${e.message}</li>`
+  );
+  const stats = [
+    stat("Estimated", quote.estimated_credits),
+    stat("Billable", quote.billable_credits),
+    stat("Available", quote.available_credits, !afford),
+    stat(
+      "Concurrent jobs",
+      `${quote.limits.active_concurrent_jobs} / ${quote.limits.max_concurrent_jobs}`,
+    ),
+    stat("Jobs today", `${quote.limits.daily_limit_used} / ${quote.limits.daily_limit_max ?? "∞"}`),
+  ].map((one, index) =>
+    html`${index > 0 ? html`<span style="${UNTRUSTED_ONLY}"> · </span>` : ""}${one}`
   );
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; max-width: 560px; border: 1px solid #e5e7eb; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px;">
-    <div style="display: flex; justify-content: space-between;"><span><b>Quote</b> <span style="color: #6b7280;">${quote
-      .tool} · billing ${quote.billing
-      .mode}</span></span><span style="color: ${color}; font-weight: 600;">${ok
-      ? "✓ ready to run"
-      : "✗ cannot run yet"}</span></div>
-    <div style="display: flex; flex-wrap: wrap; margin-top: 4px;">${stat(
-      "Estimated",
-      quote.estimated_credits,
-    )}${stat("Billable", quote.billable_credits)}${stat(
-      "Available",
-      quote.available_credits,
-      afford ? "#111827" : "#dc2626",
-    )}${stat(
-      "Concurrent jobs",
-      `${quote.limits.active_concurrent_jobs} / ${quote.limits.max_concurrent_jobs}`,
-    )}${stat(
-      "Jobs today",
-      `${quote.limits.daily_limit_used} / ${quote.limits.daily_limit_max ?? "∞"}`,
-    )}</div>${errors.length > 0
-      ? html`<ul style="margin: 6px 0 0 0; padding-left: 18px; color: #991b1b;">${errors}</ul>`
-      : ""}
-    </div>
+      style="font-family: ${THEME.font}; font-size: 13px; max-width: 560px; color: ${THEME
+        .text}; border: 1px solid ${THEME
+        .border}; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px;">
+        <div style="display: flex; justify-content: space-between; gap: 8px; flex-wrap: wrap;"><span><b>Quote</b> <span style="color: ${THEME
+          .muted};">${quote.tool} · billing ${quote.billing
+          .mode}</span></span><span style="${UNTRUSTED_ONLY}"> — </span><span
+            style="font-weight: 600; padding: 0 6px; border-radius: 4px; background-color: ${tint(
+              color,
+            )};">${ok ? "✓ ready to run" : "✗ cannot run yet"}</span></div>
+        <div style="margin-top: 4px;">${stats}</div>${errors.length > 0
+          ? html`<ul style="margin: 6px 0 0 0; padding-left: 18px;">${errors}</ul>`
+          : ""}
+        </div>
   `.value;
 }
 
