@@ -1,22 +1,20 @@
 /**
- * Colours and visibility rules shared by the HTML cards, chosen so one output reads well in
- * every front end and every trust state:
+ * Colours shared by the HTML cards, chosen so one output reads well in every front end and
+ * every trust state:
  *
  * - **Trusted output** (the user ran the cell; nbconvert/nbviewer HTML; VS Code): colours come
  *   from the front end's CSS variables — JupyterLab's `--jp-*`, then VS Code's `--vscode-*` —
  *   with light fallbacks for front ends that define neither (classic Notebook, nbconvert's
  *   classic template). A dark theme therefore gets light text.
- * - **Untrusted JupyterLab / Notebook 7**: the sanitizer keeps literal style values but drops
- *   any declaration that holds `var(…)`. Every colour here is a `var(…)` chain, so untrusted
- *   cards lose their colours and inherit the theme's text colour: readable on light and dark.
- * - **Classic Notebook 6, GitHub**: every `style` attribute is dropped. Structure carries the
- *   meaning: native `<progress>` bars, table rows, separators written as text.
- *
- * The same rule gives us content that shows only in one of the two states:
- * {@linkcode TRUSTED_ONLY} is `display: none` followed by a `var()` declaration that wins when
- * it survives; {@linkcode UNTRUSTED_ONLY} is a `var()` declaration that hides the element
- * only when it survives. Without any styles both show, so trusted-only content must be
- * harmless unstyled (empty bar divs, which have no height without their styles).
+ * - **Untrusted JupyterLab 4 / Notebook 7**: the sanitizer checks each declaration against its
+ *   allow-list. Whether a `var(…)` value passes depends on quirks of those regular expressions
+ *   (their alternatives are not grouped, so `rgba(…)` or `none` anywhere in a value can pass).
+ *   So the cards never depend on it: a colour that survives is the theme's, one that is
+ *   dropped leaves the theme's inherited text colour, and nothing is shown or hidden by a
+ *   `var()` (no "trusted-only" toggles).
+ * - **Classic Notebook 6**: its sanitizer turns every declaration into `undefined:undefined`,
+ *   i.e. no style at all. Structure carries the meaning: native `<progress>` bars (coloured
+ *   with `accent-color` where styles apply), table rows, `<br>`, separators written as text.
  * @module
  */
 
@@ -55,17 +53,6 @@ export const THEME = {
 
 /** Name of a {@linkcode THEME} entry. */
 export type ThemeColor = keyof typeof THEME;
-
-/** Declarations that show an element only where styles with `var()` survive (trusted output). */
-export function trustedOnly(display = "block"): string {
-  return `display: none; display: var(--piq-trusted, ${display});`;
-}
-
-/** Declarations that hide an element where styles with `var()` survive (trusted output). */
-export const UNTRUSTED_ONLY = "display: var(--piq-untrusted, none);";
-
-/** {@linkcode trustedOnly} for a block element. */
-export const TRUSTED_ONLY: string = trustedOnly("block");
 
 /** A tint of a theme colour for backgrounds (chips), still a `var()` chain. */
 export function tint(color: string, percent = 18): string {

@@ -27,7 +27,7 @@
 import { cssColor, html, type SafeHtml } from "./_html.ts";
 import { $display, cellOutput, type MimeBundle } from "./_jupyter.ts";
 import { type LiveOptions, LiveOutput } from "./_live.ts";
-import { THEME, themedStatusColor, tint, trustedOnly, UNTRUSTED_ONLY } from "./_theme.ts";
+import { THEME, themedStatusColor, tint } from "./_theme.ts";
 import {
   elapsedSeconds,
   formatCredits,
@@ -247,28 +247,15 @@ export function multiProgressText(
   return lines.join("\n");
 }
 
-function stackedBar(summary: BoardSummary): SafeHtml {
-  const segments = summary.segments.filter((segment) => segment.percent > 0.05).map((segment) =>
-    html`
-      <div title="${segment.label}"
-        style="background-color: ${segment.color}; height: 12px; width: ${segment.percent.toFixed(
-          2,
-        )}%;"></div>
-    `
-  );
-  // Trusted: the bar in one colour per state. Untrusted (styles stripped): a native bar.
-  return html`
-    <div
-      style="${trustedOnly(
-        "flex",
-      )} background-color: ${THEME
-        .track}; border-radius: 4px; height: 12px; width: 100%; overflow: hidden;">${segments}</div><progress
-      value="${summary.percent.toFixed(
-        1,
-      )}" max="100" style="${UNTRUSTED_ONLY} width: 100%;">${textBar(
-        summary.percent,
-      )} ${Math.round(summary.percent)}%</progress>
-  `;
+/**
+ * The overall bar (a native `<progress>`, see {@linkcode htmlBar}): the theme's error colour
+ * once a job failed, success when all are done, else the running colour.
+ */
+function overallBar(summary: BoardSummary): SafeHtml {
+  const failed = summary.counts.some((entry) => entry.phase === "failed");
+  const done = summary.total > 0 && summary.finished >= summary.total;
+  const color = failed ? THEME.error : done ? THEME.success : THEME.info;
+  return htmlBar(summary.percent, color, { height: 12 });
 }
 
 /** The board as inline-styled HTML. */
@@ -288,9 +275,7 @@ export function multiProgressHtml(
   const chips = summary.counts.map((entry, index) =>
     html`
       ${index > 0 ? " · " : ""}<span title="${entry.style.hint}"
-        style="white-space: nowrap;"><span style="${trustedOnly(
-          "inline-block",
-        )} width: 9px; height: 9px; border-radius: 2px; background-color: ${themedStatusColor(
+        style="white-space: nowrap;"><span style="display: inline-block; width: 9px; height: 9px; border-radius: 2px; background-color: ${themedStatusColor(
           cssColor(entry.style.color),
         )};"></span> <b>${entry.count}</b> ${entry.label.toLowerCase()}</span>
     `
@@ -355,10 +340,9 @@ export function multiProgressHtml(
       style="font-family: ${THEME.font}; font-size: 13px; max-width: 760px; color: ${THEME
         .text}; border: 1px solid ${THEME
         .border}; border-radius: 6px; padding: 8px 10px; line-height: 1.4; text-align: left;">
-        <div style="display: flex; justify-content: space-between; gap: 8px; flex-wrap: wrap; margin-bottom: 4px;"><b>${options
-          .title ?? "Jobs"}</b><span style="${UNTRUSTED_ONLY}"> — </span><span
+        <div style="margin-bottom: 4px;"><b>${options.title ?? "Jobs"}</b> — <span
             style="white-space: nowrap;">${totals}</span></div>
-        ${stackedBar(summary)}
+        ${overallBar(summary)}
         <div style="margin: 6px 0;">${chips}${pending > 0
           ? html`${
             summary.counts.length > 0 ? " · " : ""

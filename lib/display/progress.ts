@@ -20,7 +20,7 @@
  * @module
  */
 import { cssColor, escapeHtml, html, type SafeHtml } from "./_html.ts";
-import { isPaint, THEME, themedStatusColor, tint, trustedOnly, UNTRUSTED_ONLY } from "./_theme.ts";
+import { isPaint, THEME, themedStatusColor, tint } from "./_theme.ts";
 import type { MimeBundle } from "./_jupyter.ts";
 import { type LiveOptions, LiveOutput } from "./_live.ts";
 
@@ -325,10 +325,10 @@ export function progressLine(state: ProgressState, now: number = Date.now()): st
 }
 
 /**
- * The bar alone. It is drawn twice: a styled bar for trusted output (theme colours) and a
- * native `<progress>` for untrusted output, where sanitizers drop the styles (JupyterLab,
- * Notebook 7) or every style (Notebook 6, GitHub). Each hides where the other shows; with no
- * styles at all the styled bar has no height, so only the native one is seen.
+ * The bar alone: a native `<progress>`, coloured with `accent-color` where styles apply. A
+ * sanitizer that drops styles (untrusted JupyterLab and Notebook 7, classic Notebook 6,
+ * GitHub) leaves a working bar in the browser's own colours; its text content is a text bar
+ * for any reader that does not draw `<progress>`.
  */
 export function htmlBar(
   percent: number,
@@ -336,20 +336,16 @@ export function htmlBar(
   options: { height?: number } = {},
 ): SafeHtml {
   const height = options.height ?? 10;
-  const width = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
+  const value = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
   const paint = isPaint(color) ? color : cssColor(color);
   return html`
-    <div
-      style="${trustedOnly()} background-color: ${THEME
-        .track}; border-radius: 4px; height: ${height}px; width: 100%; overflow: hidden;">
-      <div
-        style="background-color: ${paint}; height: ${height}px; width: ${width.toFixed(
-          1,
-        )}%; border-radius: 4px;"></div>
-    </div><progress value="${width.toFixed(
+    <progress value="${value.toFixed(
       1,
     )}" max="100"
-      style="${UNTRUSTED_ONLY} width: 100%;">${textBar(width, 12)} ${Math.round(width)}%</progress>
+      style="width: 100%; height: ${height}px; vertical-align: middle; accent-color: ${paint};">${textBar(
+        value,
+        12,
+      )} ${Math.round(value)}%</progress>
   `;
 }
 
@@ -381,9 +377,8 @@ export function progressHtml(state: ProgressState, now: number = Date.now()): st
       style="font-family: ${THEME.font}; font-size: 13px; max-width: 560px; color: ${THEME
         .text}; border: 1px solid ${THEME
         .border}; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px; line-height: 1.4; text-align: left;">
-        <div style="display: flex; justify-content: space-between; gap: 8px; flex-wrap: wrap;"><span><b>${state
-          .name}</b> <span style="color: ${THEME.muted};">${state.tool} · ${state
-          .id}</span></span><span style="${UNTRUSTED_ONLY}"> — </span><span
+        <div><b>${state.name}</b> <span style="color: ${THEME.muted};">${state.tool} · ${state
+          .id}</span> — <span
             style="font-weight: 600; white-space: nowrap; padding: 0 6px; border-radius: 4px; background-color: ${tint(
               color,
             )};" title="${style.hint}">${style.symbol} ${style.label}</span></div>

@@ -15,7 +15,7 @@
  * @module
  */
 import { html } from "./_html.ts";
-import { THEME, tint, UNTRUSTED_ONLY } from "./_theme.ts";
+import { THEME, tint } from "./_theme.ts";
 import type { MimeBundle } from "./_jupyter.ts";
 
 /** The quote fields the card reads. */
@@ -58,15 +58,27 @@ export function quoteText(quote: QuoteState): string {
 }
 
 /**
- * One figure. The value sits on its own line after the label (a `<br>`), and a text " · "
- * separates figures, so they stay apart when the styles are stripped.
+ * The figures as a two-row table (labels over values): tables keep their layout in every
+ * front end, styled or not.
  */
-function stat(label: string, value: string | number, warn = false) {
-  return html`<span style="display: inline-block; padding: 4px 12px 4px 0; vertical-align: top;"><span
-        style="color: ${THEME.muted}; font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em;">${label}</span><br><span
-        style="font-size: 18px; font-weight: 600; color: ${THEME.text};${
-    warn ? ` background-color: ${tint(THEME.error, 25)}; padding: 0 4px; border-radius: 4px;` : ""
-  }">${value}${warn ? " ✗" : ""}</span></span>`;
+function figures(rows: [string, string | number, boolean?][]) {
+  const label =
+    `padding: 4px 14px 0 0; text-align: left; font-weight: normal; color: ${THEME.muted}; font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em;`;
+  const value =
+    `padding: 0 14px 4px 0; text-align: left; font-size: 18px; font-weight: 600; color: ${THEME.text};`;
+  const warnStyle = `background-color: ${
+    tint(THEME.error, 25)
+  }; padding: 0 4px; border-radius: 4px;`;
+  return html`
+    <table style="border-collapse: collapse; margin-top: 4px;">
+      <tr>${rows.map(([name]) => html`<th style="${label}">${name}</th>`)}</tr>
+      <tr>${rows.map(([, figure, warn]) =>
+        html`<td style="${value}"><span style="${warn ? warnStyle : ""}">${figure}${
+          warn ? " ✗" : ""
+        }</span></td>`
+      )}</tr>
+    </table>
+  `;
 }
 
 /** The quote card as HTML. */
@@ -84,30 +96,27 @@ export function quoteHtml(quote: QuoteState): string {
         : ""
     }: ${e.message}</li>`
   );
-  const stats = [
-    stat("Estimated", quote.estimated_credits),
-    stat("Billable", quote.billable_credits),
-    stat("Available", quote.available_credits, !afford),
-    stat(
+  const table = figures([
+    ["Estimated", quote.estimated_credits],
+    ["Billable", quote.billable_credits],
+    ["Available", quote.available_credits, !afford],
+    [
       "Concurrent jobs",
       `${quote.limits.active_concurrent_jobs} / ${quote.limits.max_concurrent_jobs}`,
-    ),
-    stat("Jobs today", `${quote.limits.daily_limit_used} / ${quote.limits.daily_limit_max ?? "∞"}`),
-  ].map((one, index) =>
-    html`${index > 0 ? html`<span style="${UNTRUSTED_ONLY}"> · </span>` : ""}${one}`
-  );
+    ],
+    ["Jobs today", `${quote.limits.daily_limit_used} / ${quote.limits.daily_limit_max ?? "∞"}`],
+  ]);
   return html`
     <div
       style="font-family: ${THEME.font}; font-size: 13px; max-width: 560px; color: ${THEME
         .text}; border: 1px solid ${THEME
         .border}; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px;">
-        <div style="display: flex; justify-content: space-between; gap: 8px; flex-wrap: wrap;"><span><b>Quote</b> <span style="color: ${THEME
-          .muted};">${quote.tool} · billing ${quote.billing
-          .mode}</span></span><span style="${UNTRUSTED_ONLY}"> — </span><span
+        <div><b>Quote</b> <span style="color: ${THEME.muted};">${quote.tool} · billing ${quote
+          .billing.mode}</span> — <span
             style="font-weight: 600; padding: 0 6px; border-radius: 4px; background-color: ${tint(
               color,
             )};">${ok ? "✓ ready to run" : "✗ cannot run yet"}</span></div>
-        <div style="margin-top: 4px;">${stats}</div>${errors.length > 0
+        ${table}${errors.length > 0
           ? html`<ul style="margin: 6px 0 0 0; padding-left: 18px;">${errors}</ul>`
           : ""}
         </div>
