@@ -71,9 +71,9 @@ function figures(rows: [string, string | number, boolean?][]) {
   }; padding: 0 4px; border-radius: 4px;`;
   return html`
     <table style="border-collapse: collapse; margin-top: 4px;">
-      <tr>${rows.map(([name]) => html`<th style="${label}">${name}</th>`)}</tr>
+      <tr>${rows.map(([name]) => html`<th align="left" style="${label}">${name}</th>`)}</tr>
       <tr>${rows.map(([, figure, warn]) =>
-        html`<td style="${value}"><span style="${warn ? warnStyle : ""}">${figure}${
+        html`<td align="left" style="${value}"><span style="${warn ? warnStyle : ""}">${figure}${
           warn ? " ✗" : ""
         }</span></td>`
       )}</tr>
