@@ -184,6 +184,16 @@ function countsText(summary: BoardSummary): string {
 /**
  * The board's pace as tqdm shows it: `[00:05<00:11, 2.3 jobs/s]` (after `12/40 finished`). Time left comes from
  * the overall bar (so it is known before the first job ends); the rate counts finished jobs.
+ *
+ * @example
+ * ```ts
+ * import { boardPaceText, summarizeJobs } from "./multi_progress.ts";
+ * const summary = summarizeJobs([
+ *   { id: "a", status: "COMPLETED", progress: 100 },
+ *   { id: "b", status: "PROCESSING", progress: 0 },
+ * ]);
+ * boardPaceText(summary, 10); // "[00:10<00:10, 10.0 s/job]"
+ * ```
  */
 export function boardPaceText(summary: BoardSummary, seconds: number): string {
   if (!Number.isFinite(seconds)) return "";

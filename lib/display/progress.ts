@@ -230,7 +230,15 @@ export function textBar(percent: number, width = 20): string {
   return "█".repeat(filled) + "░".repeat(width - filled);
 }
 
-/** A duration as tqdm shows it: `00:05`, `12:40`, `1:02:03`. */
+/**
+ * A duration as tqdm shows it: `00:05`, `12:40`, `1:02:03`.
+ *
+ * @example
+ * ```ts
+ * import { formatClock } from "./progress.ts";
+ * formatClock(3723); // "1:02:03"
+ * ```
+ */
 export function formatClock(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "?";
   const whole = Math.round(seconds);
@@ -250,7 +258,15 @@ export interface Pace {
   rate: number;
 }
 
-/** The pace of work that is `fraction` (0–1) done after `seconds`. */
+/**
+ * The pace of work that is `fraction` (0–1) done after `seconds`.
+ *
+ * @example
+ * ```ts
+ * import { paceOf } from "./progress.ts";
+ * paceOf(0.4, 20).remaining; // 30
+ * ```
+ */
 export function paceOf(fraction: number, seconds: number, finished = false): Pace {
   const elapsed = Number.isFinite(seconds) ? Math.max(0, seconds) : NaN;
   const done = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0));
@@ -268,6 +284,12 @@ function rateNumber(value: number): string {
  * tqdm's bracket: `[elapsed<remaining, rate]`, e.g. `[00:05<00:11, 2.3 jobs/s]`. Slow rates
  * turn round (`12.5 s/job`), as tqdm does. The rate counts `unit`s of a whole of `total`
  * (default `%` of 100, for a single job).
+ *
+ * @example
+ * ```ts
+ * import { paceOf, paceText } from "./progress.ts";
+ * paceText(paceOf(0.5, 20)); // "[00:20<00:20, 2.50%/s]"
+ * ```
  */
 export function paceText(
   pace: Pace,
@@ -289,7 +311,16 @@ function singular(unit: string): string {
   return unit.endsWith("s") ? unit.slice(0, -1) : unit;
 }
 
-/** Seconds a job has been running (since it started, else since it was created). */
+/**
+ * Seconds a job has been running (since it started, else since it was created).
+ *
+ * @example
+ * ```ts
+ * import { runningSeconds } from "./progress.ts";
+ * runningSeconds({ created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:05Z" },
+ *   Date.parse("2026-01-01T00:00:25Z")); // 20
+ * ```
+ */
 export function runningSeconds(
   state: { created_at?: string | null; started_at?: string | null; completed_at?: string | null },
   now: number = Date.now(),
@@ -297,7 +328,19 @@ export function runningSeconds(
   return elapsedSeconds({ ...state, created_at: state.started_at || state.created_at }, now);
 }
 
-/** The pace bracket of one job: `[00:05<00:07, 8.0%/s]` (empty when its times are unknown). */
+/**
+ * The pace bracket of one job: `[00:05<00:07, 8.0%/s]` (empty when its times are unknown).
+ *
+ * @example
+ * ```ts
+ * import { jobPaceText } from "./progress.ts";
+ * const job = {
+ *   id: "job_1", name: "demo", tool: "protein-properties", status: "PROCESSING", progress: 40,
+ *   created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:10Z",
+ * };
+ * jobPaceText(job, Date.parse("2026-01-01T00:00:30Z")); // "[00:20<00:30, 2.00%/s]"
+ * ```
+ */
 export function jobPaceText(state: ProgressState, now: number = Date.now()): string {
   const style = statusStyle(state.status);
   const seconds = runningSeconds(state, now);
