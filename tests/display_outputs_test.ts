@@ -107,12 +107,19 @@ await job.wait();`,
 board.update(job);
 await board.finish(job);`,
       "board",
+      // A big display (a 400-row board, about half a megabyte) is the most likely to be lost.
+      `const big = new MultiJobProgress({ title: "Big", maxRows: 400, jupyter: false, write: () => {} });
+big.update(Array.from({ length: 400 }, (_, i) => ({ id: \`job_\${i}\`, status: "PROCESSING", progress: i % 100 })));`,
+      ...Array.from({ length: REPEATS }, () => "big"),
       "await piq.close();",
     ];
     const outputs = await execute(cells);
     const [setup, wait, ...rest] = outputs;
     const jobs = rest.slice(0, REPEATS);
-    const [quote, result, live, board, close] = rest.slice(REPEATS);
+    const [quote, result, live, board, bigSetup] = rest.slice(REPEATS);
+    const bigs = rest.slice(REPEATS + 5, REPEATS + 5 + REPEATS);
+    const close = rest[rest.length - 1];
+    assert.deepEqual(bigSetup, []);
     assert.deepEqual(setup, [], "connecting shows nothing");
     assert.deepEqual(close, [], "closing shows nothing");
     // The wait: the live card only (updated in place to its final state), no execute_result.
