@@ -77,10 +77,9 @@ export function settle(bytes = 0): Promise<void> {
  * lose it. When this object is the cell's value (the kernel's `broadcastResult` is on the
  * stack), the bundle notices when the kernel reads it to send it, and the next microtask holds
  * the cell's thread briefly (scaled by size): the kernel's iopub sender runs on another thread
- * and sends the result while the cell cannot yet report that it is done. Measured with Deno
- * 2.9.6 and nbconvert (two runs each): 200 KB results, 8 of 30 lost without the hold and 0 of
- * 30 with it (0 of 20 at 1 MB); 2 KB results, 2 of 40 without and 0 of 40 with. Everywhere
- * else the bundle is returned unchanged.
+ * and sends the result while the cell cannot yet report that it is done. With Deno 2.9.6 and
+ * nbconvert, `bench/cell_output_bench.ts --cells 40 --runs 3` lost 8 of 120 200 KB results
+ * without the hold and 0 of 120 with it. Everywhere else the bundle is returned unchanged.
  */
 export function cellOutput(bundle: MimeBundle): MimeBundle {
   return isCellResult() ? holdUntilSent(bundle) : bundle;
