@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const MOD = pathToFileURL(join(import.meta.dirname!, "..", "mod.ts")).href;
+const STRUCTURE = join(import.meta.dirname!, "fixtures", "structures", "complex.pdb");
 
 interface Output {
   output_type: string;
@@ -95,7 +96,7 @@ Deno.test({
   ignore: !(await jupyterAvailable()),
   async fn() {
     const cells = [
-      `import { connect, fastaInput, MultiJobProgress } from "${MOD}";
+      `import { connect, fastaInput, MultiJobProgress, residueProfile, structureView } from "${MOD}";
 const piq = await connect({ sandbox: { database: ":memory:" }, quiet: true });
 const request = { tool: "protein-properties", name: "Outputs", input: fastaInput(">a\\nMKTAYIAKQRQISFVKSHFSRQ") };`,
       `const job = await piq.jobs.submit(request);
@@ -111,6 +112,9 @@ await board.finish(job);`,
       `const big = new MultiJobProgress({ title: "Big", maxRows: 400, jupyter: false, write: () => {} });
 big.update(Array.from({ length: 400 }, (_, i) => ({ id: \`job_\${i}\`, status: "PROCESSING", progress: i % 100 })));`,
       ...Array.from({ length: REPEATS }, () => "big"),
+      // Charts and structures render asynchronously (cellOutputAsync).
+      `residueProfile([0.1, 0.5, 0.9, 0.4, 0.2])`,
+      `await structureView("${STRUCTURE}")`,
       "await piq.close();",
     ];
     const outputs = await execute(cells);
@@ -118,7 +122,7 @@ big.update(Array.from({ length: 400 }, (_, i) => ({ id: \`job_\${i}\`, status: "
     const jobs = rest.slice(0, REPEATS);
     const [quote, result, live, board, bigSetup] = rest.slice(REPEATS);
     const bigs = rest.slice(REPEATS + 5, REPEATS + 5 + REPEATS);
-    const close = rest[rest.length - 1];
+    const [chart, structure, close] = rest.slice(-3);
     assert.deepEqual(bigSetup, []);
     assert.deepEqual(setup, [], "connecting shows nothing");
     assert.deepEqual(close, [], "closing shows nothing");
