@@ -179,17 +179,15 @@ browserTest(
           `<div id="shot" style="display: inline-block; padding: 8px;">${markup}</div>`,
           { mode, width: 900 },
         );
-        const bars = await page.evaluate(() => {
-          const { document } = globalThis as unknown as BrowserGlobals;
-          return Array.from(document.querySelectorAll("div")).filter((div) =>
-            /width: \d+(\.\d+)?%/.test(div.getAttribute("style") ?? "")
-          ).length;
-        });
+        // Bars are native <progress> elements: drawn with or without styles.
+        const bars = await page.locator("progress").evaluateAll((elements) =>
+          elements.filter((element) =>
+            (element as unknown as { getBoundingClientRect(): { width: number } })
+              .getBoundingClientRect().width > 50
+          ).length
+        );
         if (name === "progress" || name === "multi-progress") {
-          assert.ok(
-            bars >= 4,
-            `${name}: bars are inline-styled divs`,
-          );
+          assert.ok(bars >= 4, `${name}: bars are drawn <progress> elements (${bars})`);
         }
         assertClean(log, name);
         if (mode === "jupyterlab") await shoot(page, name, "#shot");

@@ -36,7 +36,10 @@ Deno.test("the quote card says at a glance whether a run can start", async () =>
     const document = documentOf(shown["text/html"]);
     assert.ok(document.body.textContent!.includes("cannot run yet"));
     assert.ok(document.body.textContent!.includes(bad.blocking_errors[0].code));
-    assert.match(shown["text/html"], /border-left: 4px solid #dc2626/);
+    assert.match(
+      shown["text/html"],
+      /border-left: 4px solid var\(--jp-error-color1, [^;]*#dc2626\)+;/,
+    );
   } finally {
     await piq.close();
   }

@@ -7,15 +7,22 @@
 import assert from "node:assert/strict";
 import { documentOf, HOSTILE } from "./_dom.ts";
 import {
+  formatClock,
+  jobPaceText,
   LiveProgress,
   pipelineStatusStyle,
+  progressHtml,
+  progressLine,
   type ProgressState,
   renderJobProgress,
   STATUS_STYLES,
   statusStyle,
 } from "../lib/display/progress.ts";
 import {
+  boardPaceText,
   MultiJobProgress,
+  multiProgressHtml,
+  multiProgressLine,
   renderMultiJobProgress,
   summarizeJobs,
 } from "../lib/display/multi_progress.ts";
@@ -81,7 +88,8 @@ Deno.test("a failed job shows its error message, escaped, and a red card", () =>
   const document = documentOf(markup);
   assert.equal(document.querySelectorAll("script, img").length, 0);
   assert.ok(document.body.textContent!.includes(`Bad input ${HOSTILE}`));
-  assert.match(markup, /border-left: 4px solid #dc2626/);
+  // The theme's error colour, with the light colour as the fallback.
+  assert.match(markup, /border-left: 4px solid var\(--jp-error-color1, [^;]*#dc2626\)+;/);
   assert.match(bundle["text/plain"] as string, /error: Bad input/);
 });
 
@@ -89,10 +97,12 @@ Deno.test("progress HTML is plain elements with inline styles (survives sanitize
   const document = documentOf(renderJobProgress(job({ name: HOSTILE }))["text/html"] as string);
   assert.equal(document.querySelectorAll("script, style, svg, img").length, 0);
   assert.ok(document.body.textContent!.includes(HOSTILE));
-  const bar = [...document.querySelectorAll("div")].find((div) =>
-    /width: 40\.0%/.test(div.getAttribute("style") ?? "")
-  );
-  assert.ok(bar, "the bar is a div with an inline width");
+  // A native bar: it stays a bar when a sanitizer drops every style.
+  const bar = document.querySelector("progress");
+  assert.ok(bar, "the bar is a <progress>");
+  assert.equal(bar.getAttribute("value"), "40.0");
+  assert.equal(bar.getAttribute("max"), "100");
+  assert.match(bar.textContent!, /40%/, "with a text fallback");
 });
 
 Deno.test("live progress sends at most one update per 100 ms and always the final state", async () => {
@@ -197,7 +207,15 @@ Deno.test("the multi-job board counts states and reads a second vendor's lowerca
     assert.ok(text.includes(word), word);
   }
   assert.ok(text.includes(`GPU lost ${HOSTILE}`), "the error message is shown as text");
-  assert.equal(document.querySelectorAll("tbody tr").length, 4);
+  const rows = [...document.querySelectorAll("tbody tr")];
+  assert.equal(rows.filter((row) => row.querySelectorAll("td").length === 6).length, 4);
+  // The failure's message is a row of its own, across the table, right under its job.
+  const errorRow = rows.find((row) => row.textContent!.includes("GPU lost"))!;
+  assert.equal(errorRow.querySelectorAll("td").length, 1);
+  assert.equal(errorRow.querySelector("td")!.getAttribute("colspan"), "6");
+  const jobRow = rows[rows.indexOf(errorRow) - 1];
+  assert.ok(!jobRow.textContent!.includes("GPU lost"), "the error is not inside the Job cell");
+  assert.match(jobRow.textContent!, /Failed/);
   assert.match(bundle["text/plain"] as string, /2\/4 finished/);
 });
 
@@ -215,15 +233,63 @@ Deno.test("the multi-job board's overall bar adds up per-job progress by state",
   const processing = summary.segments.find((segment) => segment.label === "Processing")!;
   assert.equal(completed.percent, 25);
   assert.equal(processing.percent, 12.5);
-  const document = documentOf(renderMultiJobProgress(jobs)["text/html"] as string);
-  const segments = [...document.querySelectorAll("div[title]")].filter((div) =>
-    /height: 12px; width: /.test(div.getAttribute("style") ?? "")
-  );
-  assert.deepEqual(segments.map((div) => div.getAttribute("title")), [
+  assert.deepEqual(summary.segments.map((segment) => segment.label), [
     "Completed",
     "Failed",
     "Processing",
+    "Queued",
   ]);
+  const document = documentOf(renderMultiJobProgress(jobs)["text/html"] as string);
+  const overall = document.querySelector("progress")!;
+  assert.equal(Number(overall.getAttribute("value")), summary.percent);
+  // A job failed: the overall bar takes the theme's error colour.
+  assert.match(overall.getAttribute("style")!, /accent-color: var\(--jp-error-color1, /);
+});
+
+Deno.test("a job's bar shows elapsed time, time left and rate like tqdm", () => {
+  const now = Date.parse("2026-06-12T08:00:30Z");
+  const state = job({
+    progress: 40,
+    created_at: "2026-06-12T08:00:00Z",
+    started_at: "2026-06-12T08:00:10Z",
+  });
+  // Running 20 s for 40 %: 2 %/s, 30 s left.
+  assert.equal(jobPaceText(state, now), "[00:20<00:30, 2.00%/s]");
+  assert.match(progressLine(state, now), /40%\s+\[00:20<00:30, 2\.00%\/s\]/);
+  assert.ok(progressHtml(state, now).includes("[00:20&lt;00:30, 2.00%/s]"));
+  // Nothing done yet: time left and rate unknown.
+  assert.equal(jobPaceText({ ...state, progress: 0 }, now), "[00:20<?, ?%/s]");
+  // Done: the total time and the mean rate, no time left.
+  const done = { ...state, status: "COMPLETED", completed_at: "2026-06-12T08:00:35Z" };
+  assert.equal(jobPaceText(done, now), "[00:25, 4.00%/s]");
+  // Failed: only how long it ran.
+  assert.equal(jobPaceText({ ...done, status: "FAILED" }, now), "[00:25]");
+  assert.equal(formatClock(3723), "1:02:03");
+});
+
+Deno.test("the board shows finished/total with elapsed, time left and jobs per second", () => {
+  const now = Date.parse("2026-06-12T08:01:00Z");
+  const jobs = [
+    { id: "a", name: "a", status: "COMPLETED", progress: 100 },
+    { id: "b", name: "b", status: "COMPLETED", progress: 100 },
+    { id: "c", name: "c", status: "PROCESSING", progress: 0 },
+    { id: "d", name: "d", status: "QUEUED", progress: 0 },
+  ];
+  const options = { startedAt: now - 20_000 };
+  // Half the work in 20 s: 20 s left; 2 jobs in 20 s is 10 s a job (slow rates turn round).
+  const line = multiProgressLine(jobs, options, now);
+  assert.match(line, /2\/4 finished \[00:20<00:20, 10\.0 s\/job\]/);
+  const fast = [
+    ...jobs.slice(0, 2),
+    ...jobs.slice(0, 2).map((one) => ({ ...one, id: `${one.id}2` })),
+  ];
+  assert.match(
+    multiProgressLine(fast, { startedAt: now - 2000 }, now),
+    /4\/4 finished \[00:02, 2\.00 jobs\/s\]/,
+  );
+  const html = multiProgressHtml(jobs, options, now);
+  assert.ok(html.includes("2/4 finished · 50% · [00:20&lt;00:20, 10.0 s/job]"));
+  assert.equal(boardPaceText(summarizeJobs(jobs), NaN), "", "no start time, no pace");
 });
 
 Deno.test("a big board lists running and failed jobs first and counts the rest", () => {

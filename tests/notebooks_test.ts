@@ -187,7 +187,10 @@ Object.assign(EXPECTATIONS, {
     assert.ok(plainMatching(notebook, /200\/200 completed, 0 failed/).length, "resumed batch done");
   },
   "05-pipeline-jobs.ipynb": (notebook: ExecutedNotebook) => {
-    assert.ok(plainMatching(notebook, /4\/4 finished · 4 completed/).length, "four job types");
+    assert.ok(
+      plainMatching(notebook, /4\/4 finished (\[[^\]]*\] )?· 4 completed/).length,
+      "four job types",
+    );
   },
   "06-files-and-events.ipynb": (notebook: ExecutedNotebook) => {
     assert.ok(

@@ -39,7 +39,7 @@ import { ConflictError, JobStateError, TimeoutError, UnknownStatusError } from "
 
 import { Result } from "./result.ts";
 
-import { $display, cellOutput, isCellResult, type MimeBundle } from "../display/_jupyter.ts";
+import { $display, cellOutput, type MimeBundle } from "../display/_jupyter.ts";
 
 import { LiveProgress, progressLine, renderJobProgress } from "../display/progress.ts";
 
@@ -147,8 +147,6 @@ export interface Job extends Readonly<ClientJob> {}
 export class Job {
   readonly #ctx: ClientContext;
   #data: ClientJob;
-  /** When a live display of this job last showed its final state (ms since epoch). */
-  #liveFinishedAt = 0;
 
   /** Wrap a job resource. */
   constructor(
@@ -200,20 +198,20 @@ export class Job {
   /**
    * Wait until the job ends. Streams the job's events and falls back to the documented
    * polling strategy; shows a live progress display by default.
-   * Resolves with this handle; throws {@linkcode TimeoutError} past `timeoutMs`,
+   * Resolves with nothing, so `await job.wait()` ending a cell leaves only the live card (read
+   * the final state from the handle itself); throws {@linkcode TimeoutError} past `timeoutMs`,
    * {@linkcode UnknownStatusError} on a status this client does not know.
    */
-  async wait(options: WaitOptions = {}): Promise<this> {
+  async wait(options: WaitOptions = {}): Promise<void> {
     const live = (options.display ?? this.#ctx.displayByDefault) ? new LiveProgress() : undefined;
     const finishLive = async () => {
       if (!live) return;
       await live.finish(this.#data);
-      this.#liveFinishedAt = Date.now();
     };
     live?.update(this.#data);
     if (this.terminal) {
       await finishLive();
-      return this;
+      return;
     }
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
@@ -252,7 +250,6 @@ export class Job {
       options.signal?.removeEventListener("abort", onAbort);
       await finishLive();
     }
-    return this;
   }
 
   /**
@@ -381,12 +378,8 @@ export class Job {
     return progressLine(this.#data);
   }
 
-  /** Jupyter display: the progress card, or one line when a live display already shows it. */
-  [$display](): MimeBundle | Promise<MimeBundle> {
-    // `await job.wait()` ending a cell: its live card above already shows this final state,
-    // so the cell's value adds nothing. (The cell's value is displayed right after the wait
-    // resolves; a second is a wide bound for "right after".)
-    if (isCellResult() && Date.now() - this.#liveFinishedAt < 1000) return {};
+  /** Jupyter display: the progress card as it is now. */
+  [$display](): MimeBundle {
     return cellOutput(renderJobProgress(this.#data));
   }
 }

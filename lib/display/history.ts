@@ -12,6 +12,7 @@
  * @module
  */
 import { cssColor, html } from "./_html.ts";
+import { THEME, themedStatusColor, tint } from "./_theme.ts";
 import type { MimeBundle } from "./_jupyter.ts";
 import {
   elapsedSeconds,
@@ -85,49 +86,59 @@ export function historyText(jobs: readonly ProgressState[], options: HistoryOpti
   return lines.join("\n");
 }
 
-/** The history as inline-styled HTML. */
+/** The history as inline-styled HTML (theme colours; a plain table when styles are stripped). */
 export function historyHtml(jobs: readonly ProgressState[], options: HistoryOptions = {}): string {
   const shown = jobs.slice(0, options.maxRows ?? 200);
   const cell =
-    "padding: 3px 8px; border-bottom: 1px solid #f3f4f6; text-align: left; vertical-align: top;";
-  const right =
-    `${cell} text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;`;
+    `padding: 3px 8px; border-bottom: 1px solid ${THEME.border}; text-align: left; vertical-align: top;`;
+  const right = `${cell} text-align: right; white-space: nowrap;`;
   const rows = shown.map((job) => {
     const style = statusStyle(job.status);
+    // A failure's message gets a row of its own, so the Name column keeps its width.
     const error = job.error
-      ? html`<div style="color: #b91c1c; font-size: 12px; overflow-wrap: anywhere;">${
-        job.error.length > 200 ? `${job.error.slice(0, 199)}…` : job.error
-      }</div>`
+      ? html`
+        <tr>
+          <td colspan="6"
+            style="${cell} padding-left: 20px; background-color: ${THEME
+              .errorBackground}; font-size: 12px; white-space: pre-wrap;"><b>Error:</b> ${job.error
+                .length > 300
+              ? `${job.error.slice(0, 299)}…`
+              : job.error}</td>
+        </tr>
+      `
       : "";
     return html`
       <tr>
-        <td style="${cell} max-width: 320px; overflow-wrap: anywhere;"
-          title="${job.id}">${job.name}${error}</td>
-        <td style="${cell} color: ${cssColor(style.color)}; font-weight: 600; white-space: nowrap;"
-          title="${style.hint}">${style.symbol} ${style.label}</td>
+        <td style="${cell} max-width: 320px;${job.error ? " border-bottom: none;" : ""}"
+          title="${job.id}">${job.name}</td>
+        <td style="${cell} font-weight: 600; white-space: nowrap;" title="${style.hint}"><span
+                  style="padding: 0 6px; border-radius: 4px; background-color: ${tint(
+                    themedStatusColor(cssColor(style.color)),
+                  )};">${style.symbol} ${style.label}</span></td>
         <td style="${right}">${jobDuration(job, options.now)}</td>
         <td style="${cell} white-space: nowrap;">${job.tool}</td>
         <td style="${right}">${job.credits_used ?? 0}</td>
-        <td style="${cell} color: #6b7280; white-space: nowrap;">${created(job)}</td>
-      </tr>
+        <td style="${cell} color: ${THEME.muted}; white-space: nowrap;">${created(job)}</td>
+      </tr>${error}
     `;
   });
   const head = ["Name", "Status", "Duration", "Tool", "Credits", "Created (UTC)"].map((h, i) =>
     html`<th style="${
       i === 2 || i === 4 ? right : cell
-    } border-bottom: 1px solid #d1d5db; font-weight: 600;">${h}</th>`
+    } border-bottom: 1px solid ${THEME.muted}; font-weight: 600;">${h}</th>`
   );
   const more = jobs.length > shown.length
-    ? html`<div style="color: #6b7280; margin-top: 4px;">… ${
+    ? html`<div style="color: ${THEME.muted}; margin-top: 4px;">… ${
       jobs.length - shown.length
     } more jobs not shown.</div>`
     : "";
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; overflow-x: auto; text-align: left;"><div style="font-weight: 600; margin-bottom: 4px;">${headline(
-        jobs,
-        options,
-      )}</div><table style="border-collapse: collapse;"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>${more}</div>
+      style="font-family: ${THEME.font}; font-size: 13px; color: ${THEME
+        .text}; overflow-x: auto; text-align: left;"><div style="font-weight: 600; margin-bottom: 4px;">${headline(
+          jobs,
+          options,
+        )}</div><table style="border-collapse: collapse;"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>${more}</div>
   `
     .value;
 }

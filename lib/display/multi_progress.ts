@@ -6,7 +6,8 @@
  * and maps statuses through a pluggable style function, so a second vendor's lowercase
  * `pending/running/completed/failed` work as well as ProteinIQ's eight states.
  *
- * Plain HTML with inline styles: it still renders in untrusted notebooks, nbviewer, GitHub.
+ * Plain HTML with inline styles in the front end's theme colours; in untrusted notebooks,
+ * nbviewer and GitHub it degrades to a table with native `<progress>` bars (see `_theme.ts`).
  *
  * @example
  * ```ts
@@ -24,13 +25,16 @@
  * @module
  */
 import { cssColor, html, type SafeHtml } from "./_html.ts";
-import { $display, type MimeBundle } from "./_jupyter.ts";
+import { $display, cellOutput, type MimeBundle } from "./_jupyter.ts";
 import { type LiveOptions, LiveOutput } from "./_live.ts";
+import { THEME, themedStatusColor, tint } from "./_theme.ts";
 import {
   elapsedSeconds,
   formatCredits,
   formatDuration,
   htmlBar,
+  paceOf,
+  paceText,
   percentOf,
   phaseOf,
   type StatusPhase,
@@ -143,7 +147,7 @@ export function summarizeJobs(
     entry.count++;
     counts.set(look.label, entry);
     const segment = segments.get(look.label) ??
-      { label: look.label, percent: 0, color: cssColor(look.color) };
+      { label: look.label, percent: 0, color: themedStatusColor(cssColor(look.color)) };
     segment.percent += total > 0 ? percent / total : 0;
     segments.set(look.label, segment);
   }
@@ -191,6 +195,32 @@ function countsText(summary: BoardSummary): string {
   return summary.counts.map((entry) => `${entry.count} ${entry.label.toLowerCase()}`).join(", ");
 }
 
+/**
+ * The board's pace as tqdm shows it: `[00:05<00:11, 2.3 jobs/s]` (after `12/40 finished`). Time left comes from
+ * the overall bar (so it is known before the first job ends); the rate counts finished jobs.
+ *
+ * @example
+ * ```ts
+ * import { boardPaceText, summarizeJobs } from "./multi_progress.ts";
+ * const summary = summarizeJobs([
+ *   { id: "a", status: "COMPLETED", progress: 100 },
+ *   { id: "b", status: "PROCESSING", progress: 0 },
+ * ]);
+ * boardPaceText(summary, 10); // "[00:10<00:10, 10.0 s/job]"
+ * ```
+ */
+export function boardPaceText(summary: BoardSummary, seconds: number): string {
+  if (!Number.isFinite(seconds)) return "";
+  const finished = summary.total > 0 && summary.finished >= summary.total;
+  const pace = paceOf(summary.percent / 100, seconds, finished);
+  const jobsPerSecond = seconds > 0 && summary.finished > 0 ? summary.finished / seconds : NaN;
+  const text = paceText(
+    { ...pace, rate: summary.total > 0 ? jobsPerSecond / summary.total : NaN },
+    { unit: "jobs", total: summary.total, finished },
+  );
+  return text;
+}
+
 /** The board's one-line text summary. */
 export function multiProgressLine(
   jobs: readonly MultiJobState[],
@@ -198,12 +228,12 @@ export function multiProgressLine(
   now: number = Date.now(),
 ): string {
   const summary = summarizeJobs(jobs, options.style, options.expected);
+  const seconds = options.startedAt ? (now - options.startedAt) / 1000 : NaN;
   const parts = [
     `${options.title ?? "Jobs"}: ${textBar(summary.percent)} ${Math.round(summary.percent)}%`,
-    `${summary.finished}/${summary.total} finished`,
+    `${summary.finished}/${summary.total} finished ${boardPaceText(summary, seconds)}`.trim(),
     countsText(summary),
     formatCredits(summary.credits),
-    options.startedAt ? formatDuration((now - options.startedAt) / 1000) : "",
   ];
   return parts.filter(Boolean).join(" · ");
 }
@@ -241,19 +271,15 @@ export function multiProgressText(
   return lines.join("\n");
 }
 
-function stackedBar(summary: BoardSummary): SafeHtml {
-  const segments = summary.segments.filter((segment) => segment.percent > 0.05).map((segment) =>
-    html`
-      <div title="${segment.label}"
-        style="background-color: ${segment.color}; height: 12px; width: ${segment.percent.toFixed(
-          2,
-        )}%;"></div>
-    `
-  );
-  return html`
-    <div
-      style="display: flex; background-color: #e5e7eb; border-radius: 4px; height: 12px; width: 100%; overflow: hidden;">${segments}</div>
-  `;
+/**
+ * The overall bar (a native `<progress>`, see {@linkcode htmlBar}): the theme's error colour
+ * once a job failed, success when all are done, else the running colour.
+ */
+function overallBar(summary: BoardSummary): SafeHtml {
+  const failed = summary.counts.some((entry) => entry.phase === "failed");
+  const done = summary.total > 0 && summary.finished >= summary.total;
+  const color = failed ? THEME.error : done ? THEME.success : THEME.info;
+  return htmlBar(summary.percent, color, { height: 12 });
 }
 
 /** The board as inline-styled HTML. */
@@ -265,34 +291,47 @@ export function multiProgressHtml(
   const style = options.style ?? statusStyle;
   const summary = summarizeJobs(jobs, style, options.expected);
   const rows = pickRows(jobs, style, options.maxRows ?? 25);
-  const cell =
-    "padding: 2px 8px; border-bottom: 1px solid #f3f4f6; text-align: left; vertical-align: top;";
+  const line = `border-bottom: 1px solid ${THEME.border};`;
+  const cell = `padding: 2px 8px; ${line} text-align: left; vertical-align: top;`;
   const num =
-    "padding: 2px 8px; border-bottom: 1px solid #f3f4f6; text-align: right; vertical-align: top; font-variant-numeric: tabular-nums; white-space: nowrap;";
-  const chips = summary.counts.map((entry) =>
+    `padding: 2px 8px; ${line} text-align: right; vertical-align: top; white-space: nowrap;`;
+  // Chips are separated by text so they stay apart when the styles are stripped.
+  const chips = summary.counts.map((entry, index) =>
     html`
-      <span title="${entry.style.hint}"
-        style="display: inline-block; margin: 0 10px 0 0; white-space: nowrap;"><span style="display: inline-block; width: 9px; height: 9px; border-radius: 2px; background-color: ${cssColor(
-          entry.style.color,
+      ${index > 0 ? " · " : ""}<span title="${entry.style.hint}"
+        style="white-space: nowrap;"><span style="display: inline-block; width: 9px; height: 9px; border-radius: 2px; background-color: ${themedStatusColor(
+          cssColor(entry.style.color),
         )};"></span> <b>${entry.count}</b> ${entry.label.toLowerCase()}</span>
     `
   );
   const body = rows.map((job) => {
     const look = style(job.status);
-    const color = cssColor(look.color);
+    const color = themedStatusColor(cssColor(look.color));
     const percent = percentOf(job, look);
     const error = errorOf(job);
     const elapsed = elapsedSeconds(job, now);
+    // The error gets a row of its own across the table, so the Job column keeps its width.
+    const errorRow = error
+      ? html`
+        <tr>
+          <td colspan="6"
+            style="${cell} padding-left: 20px; color: ${THEME.text}; background-color: ${THEME
+              .errorBackground}; font-size: 12px; white-space: pre-wrap;"><b>Error:</b> ${error
+                .length > 300
+              ? `${error.slice(0, 299)}…`
+              : error}</td>
+        </tr>
+      `
+      : "";
     return html`
       <tr>
-        <td style="${cell} max-width: 260px; overflow-wrap: anywhere;"
-          title="${job.id}">${nameOf(job)}${error
-            ? html`<div style="color: #b91c1c; font-size: 12px;">${
-              error.length > 160 ? `${error.slice(0, 159)}…` : error
-            }</div>`
-            : ""}</td>
-        <td style="${cell} color: ${color}; font-weight: 600; white-space: nowrap;"
-          title="${look.hint}">${look.symbol} ${look.label}</td>
+        <td style="${cell} ${error ? "border-bottom: none;" : ""}" title="${job.id}">${nameOf(
+          job,
+        )}</td>
+        <td style="${cell} font-weight: 600; white-space: nowrap;" title="${look.hint}"><span
+                  style="padding: 0 6px; border-radius: 4px; background-color: ${tint(
+                    color,
+                  )};">${look.symbol} ${look.label}</span></td>
         <td style="${cell} width: 140px; min-width: 100px; padding-top: 6px;">${htmlBar(
           percent,
           color,
@@ -303,40 +342,46 @@ export function multiProgressHtml(
         <td style="${num}">${Number.isFinite(job.credits_used)
           ? String(Number(Number(job.credits_used).toFixed(4)))
           : ""}</td>
-      </tr>
+      </tr>${errorRow}
     `;
   });
   const hidden = jobs.length - rows.length;
-  const head = ["Job", "Status", "Progress", "", "Elapsed", "Credits"].map((label, i) =>
+  const head = ["Job", "Status", "Progress", "%", "Elapsed", "Credits"].map((label, i) =>
     html`<th style="${
       i >= 3 ? num : cell
-    } border-bottom: 1px solid #d1d5db; font-weight: 600;">${label}</th>`
+    } border-bottom: 1px solid ${THEME.muted}; font-weight: 600;">${label}</th>`
   );
   const pending = summary.total - jobs.length;
+  const seconds = options.startedAt ? (now - options.startedAt) / 1000 : NaN;
+  const totals = [
+    `${summary.finished}/${summary.total} finished`,
+    `${Math.round(summary.percent)}%`,
+    boardPaceText(summary, seconds),
+    summary.credits ? formatCredits(summary.credits) : "",
+  ].filter(Boolean).join(" · ");
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; max-width: 760px; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 10px; line-height: 1.4; text-align: left;">
-    <div style="display: flex; justify-content: space-between; gap: 8px; margin-bottom: 4px;"><b>${options
-      .title ?? "Jobs"}</b><span style="color: #4b5563; white-space: nowrap;">${summary
-      .finished}/${summary.total} finished · ${Math.round(summary.percent)}%${summary.credits
-      ? ` · ${formatCredits(summary.credits)}`
-      : ""}${options.startedAt
-      ? ` · ${formatDuration((now - options.startedAt) / 1000)}`
-      : ""}</span></div>
-    ${stackedBar(summary)}
-    <div style="margin: 6px 0; color: #374151;">${chips}${pending > 0
-      ? html`<span style="color: #6b7280;">${pending} not submitted yet</span>`
-      : ""}</div>
-    <table style="border-collapse: collapse; width: 100%;"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${hidden >
-        0
-      ? html`
-        <div
-          style="color: #6b7280; margin-top: 4px;">… ${hidden} more job${hidden === 1
-            ? ""
-            : "s"} not listed (running and failed jobs are listed first).</div>
-      `
-      : ""}
-    </div>
+      style="font-family: ${THEME.font}; font-size: 13px; max-width: 760px; color: ${THEME
+        .text}; border: 1px solid ${THEME
+        .border}; border-radius: 6px; padding: 8px 10px; line-height: 1.4; text-align: left;">
+        <div style="margin-bottom: 4px;"><b>${options.title ?? "Jobs"}</b> — <span
+            style="white-space: nowrap;">${totals}</span></div>
+        ${overallBar(summary)}
+        <div style="margin: 6px 0;">${chips}${pending > 0
+          ? html`${
+            summary.counts.length > 0 ? " · " : ""
+          }<span style="color: ${THEME.muted};">${pending} not submitted yet</span>`
+          : ""}</div>
+        <table style="border-collapse: collapse; width: 100%;"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${hidden >
+            0
+          ? html`
+            <div
+              style="color: ${THEME.muted}; margin-top: 4px;">… ${hidden} more job${hidden === 1
+                ? ""
+                : "s"} not listed (running and failed jobs are listed first).</div>
+          `
+          : ""}
+        </div>
   `.value;
 }
 
@@ -430,8 +475,8 @@ export class MultiJobProgress {
   }
 
   /** Jupyter display: the board as it is now. */
-  [$display](): MimeBundle {
-    return renderMultiJobProgress(this.jobs, this.#options);
+  [$display](): MimeBundle | Promise<MimeBundle> {
+    return cellOutput(renderMultiJobProgress(this.jobs, this.#options));
   }
 
   #merge(jobs: MultiJobState | Iterable<MultiJobState>): void {

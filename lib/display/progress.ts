@@ -2,8 +2,10 @@
  * Job progress: a bundle for one job's state (status, bar, elapsed time, credits) and a live
  * display that updates in place in Jupyter — or a line in a terminal.
  *
- * The HTML is plain elements with inline styles (no `<style>`, `<script>` or `<svg>`), so a
- * saved notebook opened untrusted, on GitHub or in nbviewer still shows the bar.
+ * The HTML is plain elements with inline styles (no `<style>`, `<script>` or `<svg>`); colours
+ * follow the front end's theme, and an untrusted notebook (styles stripped by the sanitizer)
+ * still shows a native `<progress>` bar with the job id and state as separate words
+ * (see `_theme.ts`).
  *
  * @example
  * ```ts
@@ -18,6 +20,7 @@
  * @module
  */
 import { cssColor, escapeHtml, html, type SafeHtml } from "./_html.ts";
+import { isPaint, THEME, themedStatusColor, tint } from "./_theme.ts";
 import type { MimeBundle } from "./_jupyter.ts";
 import { type LiveOptions, LiveOutput } from "./_live.ts";
 
@@ -258,6 +261,128 @@ export function textBar(percent: number, width = 20): string {
   return "█".repeat(filled) + "░".repeat(width - filled);
 }
 
+/**
+ * A duration as tqdm shows it: `00:05`, `12:40`, `1:02:03`.
+ *
+ * @example
+ * ```ts
+ * import { formatClock } from "./progress.ts";
+ * formatClock(3723); // "1:02:03"
+ * ```
+ */
+export function formatClock(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "?";
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = String(whole % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${String(m).padStart(2, "0")}:${s}`;
+}
+
+/** How fast work goes and how long is left, from the share done after `seconds`. */
+export interface Pace {
+  /** Seconds spent so far. */
+  elapsed: number;
+  /** Estimated seconds left; NaN while nothing is done yet; 0 once finished. */
+  remaining: number;
+  /** Share done per second (0–1 per second); NaN while unknown. */
+  rate: number;
+}
+
+/**
+ * The pace of work that is `fraction` (0–1) done after `seconds`.
+ *
+ * @example
+ * ```ts
+ * import { paceOf } from "./progress.ts";
+ * paceOf(0.4, 20).remaining; // 30
+ * ```
+ */
+export function paceOf(fraction: number, seconds: number, finished = false): Pace {
+  const elapsed = Number.isFinite(seconds) ? Math.max(0, seconds) : NaN;
+  const done = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0));
+  const rate = elapsed > 0 && done > 0 ? done / elapsed : NaN;
+  const remaining = finished ? 0 : done > 0 && elapsed > 0 ? (elapsed * (1 - done)) / done : NaN;
+  return { elapsed, remaining, rate };
+}
+
+/** A rate with a sensible number of digits. */
+function rateNumber(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+/**
+ * tqdm's bracket: `[elapsed<remaining, rate]`, e.g. `[00:05<00:11, 2.3 jobs/s]`. Slow rates
+ * turn round (`12.5 s/job`), as tqdm does. The rate counts `unit`s of a whole of `total`
+ * (default `%` of 100, for a single job).
+ *
+ * @example
+ * ```ts
+ * import { paceOf, paceText } from "./progress.ts";
+ * paceText(paceOf(0.5, 20)); // "[00:20<00:20, 2.50%/s]"
+ * ```
+ */
+export function paceText(
+  pace: Pace,
+  options: { unit?: string; total?: number; finished?: boolean } = {},
+): string {
+  const unit = options.unit ?? "%";
+  const total = options.total ?? 100;
+  const perSecond = pace.rate * total;
+  const separator = unit === "%" ? "" : " ";
+  let rate: string;
+  if (!Number.isFinite(perSecond) || perSecond <= 0) rate = `?${separator}${unit}/s`;
+  else if (perSecond < 1 && unit !== "%") rate = `${rateNumber(1 / perSecond)} s/${singular(unit)}`;
+  else rate = `${rateNumber(perSecond)}${separator}${unit}/s`;
+  const left = options.finished ? "" : `<${formatClock(pace.remaining)}`;
+  return `[${formatClock(pace.elapsed)}${left}, ${rate}]`;
+}
+
+function singular(unit: string): string {
+  return unit.endsWith("s") ? unit.slice(0, -1) : unit;
+}
+
+/**
+ * Seconds a job has been running (since it started, else since it was created).
+ *
+ * @example
+ * ```ts
+ * import { runningSeconds } from "./progress.ts";
+ * runningSeconds({ created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:05Z" },
+ *   Date.parse("2026-01-01T00:00:25Z")); // 20
+ * ```
+ */
+export function runningSeconds(
+  state: { created_at?: string | null; started_at?: string | null; completed_at?: string | null },
+  now: number = Date.now(),
+): number {
+  return elapsedSeconds({ ...state, created_at: state.started_at || state.created_at }, now);
+}
+
+/**
+ * The pace bracket of one job: `[00:05<00:07, 8.0%/s]` (empty when its times are unknown).
+ *
+ * @example
+ * ```ts
+ * import { jobPaceText } from "./progress.ts";
+ * const job = {
+ *   id: "job_1", name: "demo", tool: "protein-properties", status: "PROCESSING", progress: 40,
+ *   created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:10Z",
+ * };
+ * jobPaceText(job, Date.parse("2026-01-01T00:00:30Z")); // "[00:20<00:30, 2.00%/s]"
+ * ```
+ */
+export function jobPaceText(state: ProgressState, now: number = Date.now()): string {
+  const style = statusStyle(state.status);
+  const seconds = runningSeconds(state, now);
+  if (Number.isNaN(seconds)) return "";
+  const finished = style.terminal;
+  const percent = percentOf(state, style);
+  // A failed or stopped job has no rate worth showing: only how long it ran.
+  if (finished && phaseOf(style) !== "succeeded") return `[${formatClock(seconds)}]`;
+  return paceText(paceOf(percent / 100, seconds, finished), { finished });
+}
+
 /** One line of text for a job's state (a second line carries the error, if any). */
 export function progressLine(state: ProgressState, now: number = Date.now()): string {
   const style = statusStyle(state.status);
@@ -265,7 +390,7 @@ export function progressLine(state: ProgressState, now: number = Date.now()): st
   const parts = [
     `${style.symbol} ${style.label.padEnd(10)}`,
     `${textBar(percent)} ${String(Math.round(percent)).padStart(3)}%`,
-    formatDuration(elapsedSeconds(state, now)),
+    jobPaceText(state, now),
     formatCredits(state.credits_used),
     `${state.id} "${state.name}"`,
   ].filter((part) => part && part !== "–");
@@ -273,58 +398,67 @@ export function progressLine(state: ProgressState, now: number = Date.now()): st
   return state.error ? `${line}\n  error: ${state.error}` : line;
 }
 
-/** The bar alone, as inline-styled HTML (stays a bar when a notebook is opened untrusted). */
+/**
+ * The bar alone: a native `<progress>`, coloured with `accent-color` where styles apply. A
+ * sanitizer that drops styles (untrusted JupyterLab and Notebook 7, classic Notebook 6,
+ * GitHub) leaves a working bar in the browser's own colours; its text content is a text bar
+ * for any reader that does not draw `<progress>`.
+ */
 export function htmlBar(
   percent: number,
   color: string,
   options: { height?: number } = {},
 ): SafeHtml {
   const height = options.height ?? 10;
-  const width = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
+  const value = Math.max(0, Math.min(100, Number.isFinite(percent) ? percent : 0));
+  const paint = isPaint(color) ? color : cssColor(color);
   return html`
-    <div
-      style="background-color: #e5e7eb; border-radius: 4px; height: ${height}px; width: 100%; overflow: hidden;">
-      <div
-        style="background-color: ${cssColor(color)}; height: ${height}px; width: ${width.toFixed(
-          1,
-        )}%; border-radius: 4px;"></div>
-    </div>
+    <progress value="${value.toFixed(
+      1,
+    )}" max="100"
+      style="width: 100%; height: ${height}px; vertical-align: middle; accent-color: ${paint};">${textBar(
+        value,
+        12,
+      )} ${Math.round(value)}%</progress>
   `;
 }
 
 /** The HTML card of one job. */
 export function progressHtml(state: ProgressState, now: number = Date.now()): string {
   const style = statusStyle(state.status);
-  const color = cssColor(style.color);
+  const color = themedStatusColor(cssColor(style.color));
   const percent = percentOf(state, style);
   const details = [
     `${Math.round(percent)}%`,
-    Number.isNaN(elapsedSeconds(state, now))
-      ? ""
-      : `elapsed ${formatDuration(elapsedSeconds(state, now))}`,
+    jobPaceText(state, now),
     state.execution_time_seconds !== null && state.execution_time_seconds !== undefined
-      ? `run ${formatDuration(state.execution_time_seconds)}`
+      ? `ran ${formatDuration(state.execution_time_seconds)}`
       : "",
     formatCredits(state.credits_used),
   ].filter(Boolean).join(" · ");
   const error = state.error
     ? html`
       <div
-        style="color: #b91c1c; background-color: #fef2f2; border-radius: 4px; padding: 4px 6px; margin-top: 6px; white-space: pre-wrap; overflow-wrap: anywhere;">${state
+        style="color: ${THEME.text}; background-color: ${THEME
+          .errorBackground}; border-radius: 4px; padding: 4px 6px; margin-top: 6px; white-space: pre-wrap;"><b>Error:</b> ${state
           .error}</div>
     `
     : "";
+  // Separators are text ("·", "—") so that, with every style stripped, the job id, the
+  // state and the details still read as separate words on their lines.
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; max-width: 560px; border: 1px solid #e5e7eb; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px; line-height: 1.4; text-align: left;">
-    <div style="display: flex; justify-content: space-between; gap: 8px;"><span style="overflow-wrap: anywhere;"><b>${state
-      .name}</b> <span style="color: #6b7280;">${state.tool} · ${state
-      .id}</span></span><span style="color: ${color}; font-weight: 600; white-space: nowrap;" title="${style
-      .hint}">${style.symbol} ${style.label}</span></div>
-    <div style="margin: 6px 0 4px 0;">${htmlBar(percent, color)}</div>
-    <div style="color: #4b5563;">${details} <span style="color: #9ca3af;">— ${style
-      .hint}</span></div>${error}
-    </div>
+      style="font-family: ${THEME.font}; font-size: 13px; max-width: 560px; color: ${THEME
+        .text}; border: 1px solid ${THEME
+        .border}; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px; line-height: 1.4; text-align: left;">
+        <div><b>${state.name}</b> <span style="color: ${THEME.muted};">${state.tool} · ${state
+          .id}</span> — <span
+            style="font-weight: 600; white-space: nowrap; padding: 0 6px; border-radius: 4px; background-color: ${tint(
+              color,
+            )};" title="${style.hint}">${style.symbol} ${style.label}</span></div>
+        <div style="margin: 6px 0 4px 0;">${htmlBar(percent, color)}</div>
+        <div style="color: ${THEME.muted};">${details} — ${style.hint}</div>${error}
+        </div>
   `.value;
 }
 

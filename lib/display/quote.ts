@@ -15,6 +15,7 @@
  * @module
  */
 import { html } from "./_html.ts";
+import { THEME, tint } from "./_theme.ts";
 import type { MimeBundle } from "./_jupyter.ts";
 
 /** The quote fields the card reads. */
@@ -56,57 +57,69 @@ export function quoteText(quote: QuoteState): string {
   return lines.join("\n");
 }
 
-function stat(label: string, value: string | number, color = "#111827") {
+/**
+ * The figures as a two-row table (labels over values): tables keep their layout in every
+ * front end, styled or not.
+ */
+function figures(rows: [string, string | number, boolean?][]) {
+  const label =
+    `padding: 4px 14px 0 0; text-align: left; font-weight: normal; color: ${THEME.muted}; font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em;`;
+  const value =
+    `padding: 0 14px 4px 0; text-align: left; font-size: 18px; font-weight: 600; color: ${THEME.text};`;
+  const warnStyle = `background-color: ${
+    tint(THEME.error, 25)
+  }; padding: 0 4px; border-radius: 4px;`;
   return html`
-    <div style="padding: 4px 12px 4px 0;">
-      <div
-        style="color: #6b7280; font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em;">${label}</div>
-      <div style="font-size: 18px; font-weight: 600; color: ${color};">${value}</div>
-    </div>
+    <table style="border-collapse: collapse; margin-top: 4px;">
+      <tr>${rows.map(([name]) => html`<th align="left" style="${label}">${name}</th>`)}</tr>
+      <tr>${rows.map(([, figure, warn]) =>
+        html`<td align="left" style="${value}"><span style="${warn ? warnStyle : ""}">${figure}${
+          warn ? " ✗" : ""
+        }</span></td>`
+      )}</tr>
+    </table>
   `;
 }
 
 /** The quote card as HTML. */
 export function quoteHtml(quote: QuoteState): string {
   const ok = quote.blocking_errors.length === 0;
-  const color = ok ? "#16a34a" : "#dc2626";
+  const color = ok ? THEME.success : THEME.error;
   const afford = quote.billable_credits <= quote.available_credits;
   const errors = quote.blocking_errors.map((e) =>
-    html`
-      <li
-        style="margin: 2px 0;"><code style="background-color: #fee2e2; color: #991b1b; padding: 0 4px; border-radius: 3px;">${e
-          .code}</code>${e.path
-          ? html`
-            <span style="color: #6b7280;">at ${e.path}</span>
-          `
-          : ""} ${e.message}</li>
-    `
+    html`<li style="margin: 2px 0;"><code
+          style="background-color: ${THEME.errorBackground}; color: ${THEME.text}; padding: 0 4px; border-radius: 3px;">${e.code}</code>${
+      e.path
+        ? html`
+          <span style="color: ${THEME.muted};">at ${e.path}</span>
+        `
+        : ""
+    }: ${e.message}</li>`
   );
-  return html`
-    <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; max-width: 560px; border: 1px solid #e5e7eb; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px;">
-    <div style="display: flex; justify-content: space-between;"><span><b>Quote</b> <span style="color: #6b7280;">${quote
-      .tool} · billing ${quote.billing
-      .mode}</span></span><span style="color: ${color}; font-weight: 600;">${ok
-      ? "✓ ready to run"
-      : "✗ cannot run yet"}</span></div>
-    <div style="display: flex; flex-wrap: wrap; margin-top: 4px;">${stat(
-      "Estimated",
-      quote.estimated_credits,
-    )}${stat("Billable", quote.billable_credits)}${stat(
-      "Available",
-      quote.available_credits,
-      afford ? "#111827" : "#dc2626",
-    )}${stat(
+  const table = figures([
+    ["Estimated", quote.estimated_credits],
+    ["Billable", quote.billable_credits],
+    ["Available", quote.available_credits, !afford],
+    [
       "Concurrent jobs",
       `${quote.limits.active_concurrent_jobs} / ${quote.limits.max_concurrent_jobs}`,
-    )}${stat(
-      "Jobs today",
-      `${quote.limits.daily_limit_used} / ${quote.limits.daily_limit_max ?? "∞"}`,
-    )}</div>${errors.length > 0
-      ? html`<ul style="margin: 6px 0 0 0; padding-left: 18px; color: #991b1b;">${errors}</ul>`
-      : ""}
-    </div>
+    ],
+    ["Jobs today", `${quote.limits.daily_limit_used} / ${quote.limits.daily_limit_max ?? "∞"}`],
+  ]);
+  return html`
+    <div
+      style="font-family: ${THEME.font}; font-size: 13px; max-width: 560px; color: ${THEME
+        .text}; border: 1px solid ${THEME
+        .border}; border-left: 4px solid ${color}; border-radius: 6px; padding: 8px 10px;">
+        <div><b>Quote</b> <span style="color: ${THEME.muted};">${quote.tool} · billing ${quote
+          .billing.mode}</span> — <span
+            style="font-weight: 600; padding: 0 6px; border-radius: 4px; background-color: ${tint(
+              color,
+            )};">${ok ? "✓ ready to run" : "✗ cannot run yet"}</span></div>
+        ${table}${errors.length > 0
+          ? html`<ul style="margin: 6px 0 0 0; padding-left: 18px;">${errors}</ul>`
+          : ""}
+        </div>
   `.value;
 }
 

@@ -15,6 +15,7 @@
  * @module
  */
 import { html, raw, type SafeHtml } from "./_html.ts";
+import { THEME } from "./_theme.ts";
 import type { MimeBundle } from "./_jupyter.ts";
 import { type Column, tableHtml, tableText } from "./table.ts";
 
@@ -122,28 +123,32 @@ export function resultViewHtml(view: ResultView): string {
   const extraList = more.length > 0
     ? html`<div style="margin-top: 6px;">${
       more.map(([key, description]) =>
-        html`<div><code style="background-color: #f3f4f6; padding: 0 4px; border-radius: 3px;">results.${key}</code> <span style="color: #4b5563;">${description}</span></div>`
+        html`<div><code style="background-color: ${THEME.track}; color: ${THEME.text}; padding: 0 4px; border-radius: 3px;">results.${key}</code> <span style="color: ${THEME.muted};">— ${description}</span></div>`
       )
     }</div>`
     : "";
   const files = view.files.length > 0
     ? html`
       <div
-        style="margin-top: 6px; color: #374151;">Files: ${view.files.map((file, i) =>
+        style="margin-top: 6px;">Files: ${view.files.map((file, i) =>
           html`
             ${i > 0 ? ", " : ""}<code
-              style="background-color: #f3f4f6; padding: 0 4px; border-radius: 3px;">${file
+              style="background-color: ${THEME.track}; color: ${THEME
+                .text}; padding: 0 4px; border-radius: 3px;">${file
                 .name}</code> <span
-              style="color: #6b7280;">${[file.content_type, formatBytes(file.size_bytes)].filter(
-                Boolean,
-              ).join(", ")}</span>
+              style="color: ${THEME.muted};">(${[file.content_type, formatBytes(file.size_bytes)]
+                .filter(
+                  Boolean,
+                ).join(", ")})</span>
           `
-        )} <span style="color: #6b7280;">— <code>result.download(name)</code> saves one to disk.</span></div>
+        )} <span style="color: ${THEME
+          .muted};">— <code>result.download(name)</code> saves one to disk.</span></div>
     `
     : "";
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; text-align: left;">${table}${extraList}${files}</div>
+      style="font-family: ${THEME.font}; font-size: 13px; color: ${THEME
+        .text}; text-align: left;">${table}${extraList}${files}</div>
   `
     .value;
 }

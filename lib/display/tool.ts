@@ -11,6 +11,7 @@
  * @module
  */
 import { html } from "./_html.ts";
+import { THEME } from "./_theme.ts";
 
 import type { MimeBundle } from "./_jupyter.ts";
 import type { ToolDetail } from "../contract/_wire.ts";
@@ -51,12 +52,14 @@ export function toolText(tool: ToolDetail): string {
 /** The contract as an HTML card. */
 export function toolHtml(tool: ToolDetail): string {
   const cell = "padding: 2px 8px 2px 0; vertical-align: top;";
+  const muted = `color: ${THEME.muted};`;
   return html`
     <div
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px; max-width: 720px; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px 10px;">
-      <div><b>${tool.name}</b> <span style="color: #6b7280;">${tool.id} · v${tool.version} · ${tool
+      style="font-family: ${THEME.font}; font-size: 13px; max-width: 720px; color: ${THEME
+        .text}; border: 1px solid ${THEME.border}; border-radius: 6px; padding: 8px 10px;">
+      <div><b>${tool.name}</b> <span style="${muted}">— ${tool.id} · v${tool.version} · ${tool
         .category}</span></div>
-      <div style="color: #374151; margin: 2px 0 6px 0;">${tool.description}</div>
+      <div style="margin: 2px 0 6px 0;">${tool.description}</div>
       <div style="font-weight: 600;">Inputs</div>
       <table style="border-collapse: collapse;">${tool.input.slots.map((slot) =>
         html`
@@ -64,7 +67,7 @@ export function toolHtml(tool: ToolDetail): string {
             <td style="${cell}"><code>${slot.id}</code></td>
             <td style="${cell}">${slot.label}</td>
             <td
-              style="${cell} color: #6b7280;">${slot.kind} · ${slot.formats.join(", ")} · ${slot
+              style="${cell} ${muted}">${slot.kind} · ${slot.formats.join(", ")} · ${slot
                 .min_items}–${slot.max_items} item(s)</td>
           </tr>
         `
@@ -74,7 +77,7 @@ export function toolHtml(tool: ToolDetail): string {
         html`
           <tr>
             <td style="${cell}"><code>${s.id}</code></td>
-            <td style="${cell} color: #6b7280;">${s.type} = ${JSON.stringify(s.default)} ${range(
+            <td style="${cell} ${muted}">${s.type} = ${JSON.stringify(s.default)} ${range(
               s,
             )}</td>
             <td style="${cell}">${s.description}</td>
@@ -82,7 +85,7 @@ export function toolHtml(tool: ToolDetail): string {
         `
       )}</table>
       <div style="font-weight: 600; margin-top: 6px;">Output</div>
-      <div style="color: #374151;">${tool.output.fields.map((f) => f.label).join(
+      <div>${tool.output.fields.map((f) => f.label).join(
         ", ",
       )}${tool.output.files.length
         ? html`; files: ${tool.output.files.map((f) => f.name).join(", ")}`
