@@ -72,7 +72,8 @@ export interface Result extends Readonly<ClientJobResult> {}
  *   name: "Insulin B chain",
  *   input: fastaInput(">insulin_b\nFVNQHLCGSHLVEALYLVCGERGFFYTPKT"),
  * });
- * const result = await (await job.wait({ display: false })).result();
+ * await job.wait({ display: false });
+ * const result = await job.result();
  * console.log(result.records[0].molecular_weight, result.files.map((file) => file.name));
  * await result.downloadAll({ dir: "downloads" }); // streamed to disk
  * await result.exportTo("downloads/insulin_b.json"); // the web app's JSON export
