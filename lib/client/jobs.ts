@@ -70,12 +70,13 @@ export interface SubmitOptions extends QuoteOptions {
 }
 
 /** What a submission that may have created its job says, for a remembered key. */
-const REMEMBERED_NOTE = "The job may have been created and charged; re-running this cell is " +
-  "safe: the same request sends the same Idempotency-Key and returns that job instead of " +
-  "creating another.";
+const rememberedNote = (key: string) =>
+  `The job may have been created and charged (Idempotency-Key ${key}); re-running this cell ` +
+  "is safe: the same request sends the same key and returns that job instead of creating another.";
 /** The same, for the caller's own key. */
-const OWN_KEY_NOTE = "The job may have been created and charged; submitting again with the " +
-  "same idempotencyKey is safe: it returns that job instead of creating another.";
+const ownKeyNote = (key: string) =>
+  `The job may have been created and charged (Idempotency-Key ${key}); submitting again with ` +
+  "the same idempotencyKey is safe: it returns that job instead of creating another.";
 
 /** Filters of the job history. */
 export interface ListJobsOptions extends RequestOptions {
@@ -203,8 +204,11 @@ export class Jobs {
       // Only a definitive answer ends the entry; otherwise the next identical submission
       // must send the same key to find the job this one may have made.
       if (submits && hash && !applied) await submits.forget(hash);
+      // On disk before the error shows: the user may restart the kernel right away.
+      await submits?.flush();
       if (error instanceof ProteinIQError && error.mayHaveCommitted && error.idempotencyKey) {
-        error.markMayHaveCommitted(error.idempotencyKey, entry ? REMEMBERED_NOTE : OWN_KEY_NOTE);
+        const key = error.idempotencyKey;
+        error.markMayHaveCommitted(key, entry ? rememberedNote(key) : ownKeyNote(key));
       }
       throw error;
     }

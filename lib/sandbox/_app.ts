@@ -13,6 +13,7 @@ import { readUpload } from "./_uploads.ts";
 import { cancelJob, quoteJob, startOfUtcDay, submitJob } from "./_submissions.ts";
 import { countJobs, countJobsSince, listJobs, requireJob, toJobResource } from "./_jobs.ts";
 import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
+import { contentRange, resolveRange } from "./_range.ts";
 import { createFile, deleteFile, getFile, listFiles } from "./_files.ts";
 import { streamJobEvents } from "./_events.ts";
 import { openApiDocument } from "./_openapi.ts";
@@ -245,21 +246,24 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
       "ETag": `"${blob.sha256}"`,
       "Cache-Control": "private, no-store",
     };
-    const range = /^bytes=(\d+)-(\d*)$/.exec(c.req.header("range") ?? "");
-    if (range) {
-      const start = Number(range[1]);
-      const end = range[2]
-        ? Math.min(Number(range[2]), blob.data.byteLength - 1)
-        : blob.data.byteLength - 1;
-      if (start >= blob.data.byteLength || start > end) {
-        return c.body(null, 416, {
-          ...headers,
-          "Content-Range": `bytes */${blob.data.byteLength}`,
-        });
-      }
-      return c.body(blob.data.slice(start, end + 1), 206, {
+    const size = blob.data.byteLength;
+    const range = resolveRange(c.req.header("range"), size);
+    if (range.kind === "unsatisfiable") {
+      throw new ApiFailure(
+        "range_not_satisfiable",
+        `The requested range (${
+          (c.req.header("range") ?? "").slice(0, 100)
+        }) is outside this file of ${size} bytes`,
+        {
+          details: { size },
+          headers: { "Accept-Ranges": "bytes", "Content-Range": contentRange(range, size)! },
+        },
+      );
+    }
+    if (range.kind === "partial") {
+      return c.body(blob.data.slice(range.start, range.end + 1), 206, {
         ...headers,
-        "Content-Range": `bytes ${start}-${end}/${blob.data.byteLength}`,
+        "Content-Range": contentRange(range, size)!,
       });
     }
     return c.body(blob.data, 200, headers);
