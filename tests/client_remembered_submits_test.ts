@@ -11,7 +11,7 @@ import { ProteinIQ } from "../lib/client/client.ts";
 import {
   ConnectionError,
   InsufficientCreditsError,
-  ProteinIQError,
+  type ProteinIQError,
   ServerError,
 } from "../lib/client/errors.ts";
 import { SANDBOX_POLLING } from "../lib/client/_wait.ts";
