@@ -277,3 +277,52 @@ Deno.test("the error's text/plain and HTML say the job may exist and re-running 
   assert.equal(own.idempotencyKey, "mine-1");
   assert.match(own.message, /submitting again with the same idempotencyKey is safe/);
 });
+
+Deno.test("the store: whole files only, a damaged file is ignored, nothing left behind", async () => {
+  const directory = await Deno.makeTempDir({ prefix: "piq-submits-" });
+  await using rig = await clientRig({
+    sandbox: { pace: PARKED, faults: null },
+    client: { rememberSubmits: { directory } },
+  });
+  rig.sandbox.setFaults({ dropAfterCommitRate: 1, routes: ["submitJob"] });
+  const request = propertiesRequest("store");
+  const lost = await rig.piq.jobs.submit(request).then(() => undefined, (e) => e);
+  assert.ok(lost instanceof ConnectionError);
+  rig.sandbox.setFaults(null);
+  const names = [];
+  for await (const entry of Deno.readDir(directory)) names.push(entry.name);
+  assert.equal(names.length, 1, `no temporary files: ${names}`);
+  const stored = JSON.parse(await Deno.readTextFile(`${directory}/${names[0]}`));
+  assert.equal(stored.object, "remembered_submit");
+  assert.equal(stored.idempotency_key, lost.idempotencyKey);
+  assert.match(stored.request_sha256, /^[0-9a-f]{64}$/);
+  assert.ok(!JSON.stringify(stored).includes(rig.sandbox.apiKey.split("_").pop()!), "no secret");
+
+  // A half-written or foreign file is not trusted: the submission gets a new key.
+  await Deno.writeTextFile(`${directory}/${names[0]}`, '{"object": "remembered_sub');
+  const restarted = restartedClient(rig, directory);
+  const job = await restarted.jobs.submit(request);
+  assert.equal(job.reattached, false);
+  assert.equal(rig.jobCount(), 2, "a damaged entry cannot be used, so this is a new job");
+  await Deno.remove(directory, { recursive: true });
+});
+
+Deno.test("any POST that may have been applied carries its key and says so (an upload answered 503)", async () => {
+  await using rig = await clientRig({ client: { maxRetries: 1 } });
+  rig.sandbox.setFaults({ errorRate: 1, errorStatuses: [503], routes: ["uploadFile"] });
+  const error = await rig.piq.files.upload({ content: ">a\nMKT\n" }, { name: "a.fasta" }).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.ok(error instanceof ServerError, `${error}`);
+  assert.equal(error.mayHaveCommitted, true);
+  const posts = rig.requests(/\/api\/v1\/files$/, "POST");
+  assert.equal(error.idempotencyKey, posts[0].headers.get("idempotency-key"));
+  assert.match(error.message, /may have been applied on the server/);
+  // A GET cannot have applied anything.
+  rig.sandbox.setFaults({ errorRate: 1, errorStatuses: [503], routes: ["account"] });
+  const read = await rig.piq.account.get().then(() => undefined, (e) => e);
+  assert.ok(read instanceof ServerError);
+  assert.equal(read.mayHaveCommitted, false);
+  assert.equal(read.idempotencyKey, undefined);
+});
