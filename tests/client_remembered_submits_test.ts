@@ -326,3 +326,74 @@ Deno.test("any POST that may have been applied carries its key and says so (an u
   assert.equal(read.mayHaveCommitted, false);
   assert.equal(read.idempotencyKey, undefined);
 });
+
+/** A notebook kernel in its own process: submits the request, prints the job, waits. */
+const KERNEL = `
+import { ProteinIQ } from ${
+  JSON.stringify(new URL("../lib/client/client.ts", import.meta.url).href)
+};
+const [baseUrl, apiKey, directory, name] = Deno.args;
+const piq = new ProteinIQ({ apiKey, baseUrl, display: false, rememberSubmits: { directory } });
+const job = await piq.jobs.submit({
+  tool: "protein-properties", name,
+  input: { inputs: [{ id: "seqs_1", slotId: "protein", kind: "protein", format: "fasta",
+    content: ">a\\nMKTAYIAKQRQISFVKSHFSRQ\\n", source: { type: "text" } }] },
+});
+console.log(JSON.stringify({ id: job.id, reattached: job.reattached, status: job.status }));
+await job.wait({ display: false });
+console.log(JSON.stringify({ id: job.id, status: job.status }));
+`;
+
+Deno.test("a kernel killed (SIGKILL) mid-wait: the re-run in a new process re-attaches to the first job", async () => {
+  const directory = await Deno.makeTempDir({ prefix: "piq-submits-" });
+  const script = await Deno.makeTempFile({ suffix: ".ts" });
+  await Deno.writeTextFile(script, KERNEL);
+  await using rig = await clientRig({
+    sandbox: { pace: { pendingMs: 1500, queuedMs: 100, minProcessingMs: 200, retryDelayMs: 0 } },
+  });
+  const before = await serverView(rig.piq);
+  const kernel = () =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, rig.sandbox.url, rig.sandbox.apiKey, directory, "kernel"],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+  const firstLines = async (child: Deno.ChildProcess, count: number) => {
+    const lines: Record<string, unknown>[] = [];
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    while (lines.length < count) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let newline;
+      while ((newline = buffer.indexOf("\n")) >= 0 && lines.length < count) {
+        lines.push(JSON.parse(buffer.slice(0, newline)));
+        buffer = buffer.slice(newline + 1);
+      }
+    }
+    reader.releaseLock();
+    return lines;
+  };
+
+  const first = kernel();
+  const [submitted] = await firstLines(first, 1);
+  assert.equal(submitted.reattached, false);
+  first.kill("SIGKILL"); // Restart the kernel while the job is PENDING.
+  await first.status;
+  await first.stdout.cancel().catch(() => undefined);
+
+  const second = kernel();
+  const [reattached, ended] = await firstLines(second, 2);
+  await second.status;
+  assert.equal(reattached.id, submitted.id, "Restart & Run All re-attaches to the first job");
+  assert.equal(reattached.reattached, true);
+  assert.equal(ended.status, "COMPLETED");
+
+  const after = await serverView(rig.piq);
+  assert.equal(after.jobs.length - before.jobs.length, 1, "one job");
+  assert.equal(before.credits - after.credits, 1, "one charge");
+  assert.deepEqual(await storeFiles(directory), [], "seen to end: the entry is gone");
+  await Deno.remove(directory, { recursive: true });
+  await Deno.remove(script);
+});

@@ -149,6 +149,8 @@ export class Job {
     this.#reattached = options.reattached ?? false;
     if (options.request) ctx.requests.set(data.id, options.request);
     Object.assign(this, data);
+    // Seen ended (a listing, jobs.get): an identical submission from now on is a new run.
+    if (isTerminal(data.status)) void ctx.submits?.ended(data.id);
   }
 
   /**
