@@ -3,7 +3,8 @@
  * TCP. The sandbox cannot answer these with the error envelope (lib/sandbox/README.md, "Before
  * the sandbox"): Deno answers `400` with an empty body and closes the connection. This test
  * pins that behaviour, so a Deno upgrade that changes it shows up here, and checks that a
- * request just inside the limits does reach the sandbox and gets its envelope.
+ * header section inside Deno's limits but past the sandbox's own (32 KiB, 100 fields) gets a
+ * `431` with the envelope.
  */
 import assert from "node:assert/strict";
 import { startSandbox } from "../lib/sandbox/mod.ts";
@@ -67,19 +68,24 @@ Deno.test("what Deno refuses before the sandbox: 400, empty body, connection clo
   }
 });
 
-Deno.test("a request just inside Deno's limits reaches the sandbox and gets the envelope", async () => {
+Deno.test("headers within Deno's limits but past the sandbox's answer 431 with the envelope; smaller ones reach the route", async () => {
   await using sandbox = await startSandbox({ database: ":memory:", pace: "instant" });
   const port = Number(new URL(sandbox.url).port);
+  const fields = (count: number) =>
+    Array.from({ length: count - 1 }, (_, i) => `X-H${i}: v`).join("\r\n");
   for (
-    const [what, headers] of [
-      ["a 60 KB header", `X-Big: ${"a".repeat(60_000)}`],
-      ["100 header fields", Array.from({ length: 99 }, (_, i) => `X-H${i}: v`).join("\r\n")],
-    ]
+    const [what, headers, status, code] of [
+      ["a 60 KB header", `X-Big: ${"a".repeat(60_000)}`, 431, "request_header_fields_too_large"],
+      ["120 header fields", fields(120), 431, "request_header_fields_too_large"],
+      ["a 30 KB header", `X-Big: ${"a".repeat(30_000)}`, 401, "unauthorized"],
+      ["100 header fields", fields(100), 401, "unauthorized"],
+    ] as const
   ) {
     const answer = await raw(port, request(headers));
-    assert.match(answer, /^HTTP\/1\.1 401 /, what);
+    assert.match(answer, new RegExp(`^HTTP/1\\.1 ${status} `), what);
     assert.match(answer, /x-request-id: req_/i, what);
+    assert.match(answer, /content-type: application\/json/i, what);
     const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
-    assert.equal(body.error.code, "unauthorized", what);
+    assert.equal(body.error.code, code, what);
   }
 });

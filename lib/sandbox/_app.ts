@@ -8,7 +8,14 @@ import { routePath, ROUTES } from "../contract/routes.ts";
 import type { Account } from "../contract/account.ts";
 import type { SandboxContext } from "./_context.ts";
 import { ApiFailure } from "./_failure.ts";
-import { allowedMethods, honoPath, mount, reply, type SandboxEnv } from "./_http.ts";
+import {
+  allowedMethods,
+  checkHeaderSection,
+  honoPath,
+  mount,
+  reply,
+  type SandboxEnv,
+} from "./_http.ts";
 import { readUpload } from "./_uploads.ts";
 import { cancelJob, quoteJob, startOfUtcDay, submitJob } from "./_submissions.ts";
 import { countJobs, countJobsSince, listJobs, requireJob, toJobResource } from "./_jobs.ts";
@@ -29,6 +36,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
     const requestId = newId("req", 16);
     c.set("requestId", requestId);
     c.header("X-Request-Id", requestId);
+    checkHeaderSection(c.req.raw.headers);
     await next();
   });
 
