@@ -60,7 +60,8 @@ export class ProteinIQError extends Error {
 
   /**
    * Jupyter display (a caught error as a cell's value): the same text as the message, with the
-   * "may have been applied" sentence and its key set apart in HTML. Every value is escaped.
+   * "may have been applied" sentence (which names the key) set apart in HTML. Every value is
+   * escaped. An uncaught error shows as the kernel's traceback, whose text is the message.
    */
   [$display](): MimeBundle | Promise<MimeBundle> {
     const note = this.#commitNote;
@@ -69,15 +70,7 @@ export class ProteinIQError extends Error {
       : this.message;
     const html = `<div class="piq-error" role="alert" style="border-left:4px solid #c0392b;` +
       `padding:4px 10px;margin:2px 0"><strong>${escapeHtml(this.name)}</strong>: ` +
-      `${escapeHtml(base)}${
-        note
-          ? `<br><strong>⚠ ${escapeHtml(note)}</strong>${
-            this.idempotencyKey
-              ? `<br>Idempotency-Key: <code>${escapeHtml(this.idempotencyKey)}</code>`
-              : ""
-          }`
-          : ""
-      }</div>`;
+      `${escapeHtml(base)}${note ? `<br><strong>⚠ ${escapeHtml(note)}</strong>` : ""}</div>`;
     return cellOutput({ "text/plain": `${this.name}: ${this.message}`, "text/html": html });
   }
 }
