@@ -31,6 +31,12 @@ export const DEFAULT_SUBMIT_WINDOW_MS = 24 * 60 * 60 * 1000;
 /**
  * The default folder: `.proteiniq-submits/` in the working directory (the notebook's folder),
  * or `null` (memory only) when the working directory cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { defaultSubmitsDirectory } from "./_submits.ts";
+ * console.log(defaultSubmitsDirectory()); // e.g. "/home/me/notebooks/.proteiniq-submits"
+ * ```
  */
 export function defaultSubmitsDirectory(): string | null {
   try {

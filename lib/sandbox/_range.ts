@@ -58,7 +58,15 @@ export function resolveRange(header: string | null | undefined, size: number): R
   return { kind: "partial", start, end: Math.min(last, size - 1) };
 }
 
-/** The `Content-Range` header of an answer (`bytes start-end/size`, or `bytes *\/size`). */
+/**
+ * The `Content-Range` header of an answer (`bytes start-end/size`, or `bytes *\/size`).
+ *
+ * @example
+ * ```ts
+ * import { contentRange, resolveRange } from "./_range.ts";
+ * contentRange(resolveRange("bytes=-3", 10), 10); // "bytes 7-9/10"
+ * ```
+ */
 export function contentRange(answer: RangeAnswer, size: number): string | undefined {
   if (answer.kind === "partial") return `bytes ${answer.start}-${answer.end}/${size}`;
   if (answer.kind === "unsatisfiable") return `bytes */${size}`;
