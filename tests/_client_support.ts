@@ -92,6 +92,8 @@ export async function clientRig(
     display: false,
     log: (line) => log.push(line),
     retry: { baseDelayMs: 20, maxDelayMs: 200 },
+    // Remembered submissions stay in memory: tests must not write into the repository.
+    rememberSubmits: { directory: null },
     ...options.client,
     fetch: options.wrapFetch ? options.wrapFetch(recorder) : recorder,
   });

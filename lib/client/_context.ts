@@ -8,6 +8,7 @@ import type { HttpCore, RequestOptions } from "./_core.ts";
 import type { PollSchedule } from "./_wait.ts";
 
 import type { Job } from "./job.ts";
+import type { SubmitMemory } from "./_submits.ts";
 import type { ClientJob, SubmitRequest, ToolDetail } from "../contract/_wire.ts";
 
 /** Options of one watch. */
@@ -34,6 +35,10 @@ export interface ClientContext {
   lastPolled: Map<string, number>;
   /** Payloads of the jobs this client submitted, by job id (for retry and duplicate). */
   requests: Map<string, SubmitRequest>;
+  /** Remembered submissions (`null` when the client was told not to remember). */
+  submits: SubmitMemory | null;
+  /** Shown to the user (interactive sessions) or logged: a re-attached job, a store problem. */
+  notice(line: string): void;
   /** Submit a job (checked against its tool's contract first). */
   submit(request: SubmitRequest, options?: ContextSubmitOptions): Promise<Job>;
 }

@@ -19,6 +19,7 @@ import {
   APIError,
   apiErrorFor,
   ConnectionError,
+  ProteinIQError,
   ResponseValidationError,
   TimeoutError,
 } from "./errors.ts";
@@ -387,6 +388,28 @@ export class HttpCore {
     consume: (response: Response) => Promise<T> | T,
     reconcile?: () => Promise<T | undefined>,
   ): Promise<T> {
+    const progress: AttemptProgress = { sent: false, lost: false };
+    try {
+      return await this.#attemptsUntilDone(exchange, options, progress, consume, reconcile);
+    } catch (error) {
+      const key = exchange.method === "POST" ? idempotencyKeyOf(exchange.headers) : undefined;
+      if (key !== undefined && error instanceof ProteinIQError && mayHaveApplied(error, progress)) {
+        error.markMayHaveCommitted(
+          key,
+          `It may have been applied on the server; sending it again with Idempotency-Key ${key} cannot apply it twice.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #attemptsUntilDone<T>(
+    exchange: Exchange,
+    options: RequestOptions,
+    progress: AttemptProgress,
+    consume: (response: Response) => Promise<T> | T,
+    reconcile?: () => Promise<T | undefined>,
+  ): Promise<T> {
     const maxRetries = options.maxRetries ?? this.#retry.maxRetries;
     const repeatable = this.#repeatable(exchange);
     // Set once an attempt may have reached the server without us seeing its answer.
@@ -421,6 +444,7 @@ export class HttpCore {
       let response: Response | undefined;
       try {
         this.requestCount++;
+        progress.sent = true;
         response = await this.#fetch(exchange.url, {
           method: exchange.method,
           headers,
@@ -459,8 +483,12 @@ export class HttpCore {
           { cause: this.#sanitizedCause(error) },
         );
         this.#logLine(exchange, attempt, `${failure.name}${lost ? " (response lost)" : ""}`);
-        // A request may have been applied when it was sent and no answer came back.
-        maybeCommitted = true;
+        // A request may have been applied when it was sent and no answer came back, unless
+        // the connection was refused outright (nothing reached a server).
+        if (lost || timedOut || !refusedBeforeSending(error)) {
+          maybeCommitted = true;
+          progress.lost = true;
+        }
         if (reconcile) {
           const found = await reconcile().catch(() => undefined);
           if (found !== undefined) {
@@ -555,6 +583,43 @@ export class HttpCore {
   [Symbol.for("Deno.customInspect")](): string {
     return `HttpCore(${this.baseUrl}, key ${this.keyHint}, ${this.requestCount} requests)`;
   }
+}
+
+/** What the attempts of one call did, for deciding whether a failure may have been applied. */
+interface AttemptProgress {
+  /** At least one attempt was handed to fetch. */
+  sent: boolean;
+  /** At least one attempt may have reached the server without its answer reaching us. */
+  lost: boolean;
+}
+
+function idempotencyKeyOf(headers: Record<string, string>): string | undefined {
+  const name = Object.keys(headers).find((header) => header.toLowerCase() === "idempotency-key");
+  return name === undefined ? undefined : headers[name];
+}
+
+/**
+ * Whether a call that ended in `error` may have been applied: a 5xx (the server may have
+ * committed before failing), an answer that was lost or malformed, a timeout or an abort while
+ * an attempt was in flight. A 4xx refusal is definitive: with the same key, a request that had
+ * been applied would have been replayed instead — except 408/429, which are answered before the
+ * key is looked at, so after a lost attempt they say nothing.
+ */
+function mayHaveApplied(error: ProteinIQError, progress: AttemptProgress): boolean {
+  if (error instanceof APIError) {
+    return error.status >= 500 ||
+      (progress.lost && (error.status === 408 || error.status === 429));
+  }
+  if (error instanceof ResponseValidationError) return true;
+  if (error instanceof ConnectionError) return progress.lost;
+  return progress.sent && (error instanceof TimeoutError || error instanceof AbortError);
+}
+
+/** A connection refused (or a name that does not resolve): the request reached no server. */
+function refusedBeforeSending(error: unknown): boolean {
+  const text = `${messageOf(error)} ${messageOf((error as Error)?.cause)}`;
+  return /connection refused|ECONNREFUSED|os error 111|dns error|failed to lookup address/i
+    .test(text);
 }
 
 function messageOf(error: unknown): string {

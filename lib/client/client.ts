@@ -21,6 +21,7 @@ import type { ClientContext, WatchOptions } from "./_context.ts";
 import { DOCUMENTED_POLLING, type PollSchedule } from "./_wait.ts";
 
 import { watchJob } from "./_watch.ts";
+import { DEFAULT_SUBMIT_WINDOW_MS, defaultSubmitsDirectory, SubmitMemory } from "./_submits.ts";
 
 import { DEFAULT_EVENTS, type EventsPolicy } from "./_events.ts";
 
@@ -70,6 +71,15 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** One line per request attempt (the key is never in it). */
   log?: (line: string) => void;
+  /**
+   * Remember submissions whose job is not known to have ended, so that re-submitting the
+   * identical request (a re-run cell, Restart & Run All) reuses the first Idempotency-Key and
+   * returns the first job instead of paying for a second one. Default: on, stored in
+   * `.proteiniq-submits/` in the working directory (the notebook's folder) and reused for
+   * 24 hours. `directory: null` keeps them in memory only; `false` turns it off (every
+   * submission without an `idempotencyKey` then gets a fresh key).
+   */
+  rememberSubmits?: false | { directory?: string | null; windowMs?: number };
 }
 
 /** An OpenAPI 3 document (the fields every version has; the rest as sent). */
@@ -155,10 +165,16 @@ export class ProteinIQ {
     } catch {
       interactive = false;
     }
+    const displayByDefault = options.display ?? interactive;
+    // Interactive sessions see it where they look; otherwise it goes to the log, if any.
+    const notice = (line: string) => {
+      if (log) log(core.redact(line));
+      else if (displayByDefault) console.log(core.redact(line));
+    };
     this.#context = {
       core,
       polling,
-      displayByDefault: options.display ?? interactive,
+      displayByDefault,
       toolContract: (toolId: string): Promise<ToolDetail | undefined> =>
         tools.get(toolId).then((tool) => tool as ToolDetail, () => undefined),
       watch: (jobId: string, watchOptions: WatchOptions): AsyncIterable<ClientJob> =>
@@ -175,6 +191,14 @@ export class ProteinIQ {
         ),
       lastPolled,
       requests: new Map<string, SubmitRequest>(),
+      submits: options.rememberSubmits === false ? null : new SubmitMemory({
+        directory: options.rememberSubmits?.directory === undefined
+          ? defaultSubmitsDirectory()
+          : options.rememberSubmits.directory,
+        windowMs: options.rememberSubmits?.windowMs ?? DEFAULT_SUBMIT_WINDOW_MS,
+        note: (line) => notice(line),
+      }),
+      notice: (line) => notice(line),
       submit: (request, submitOptions) => this.jobs.submit(request, submitOptions),
     };
     this.jobs = new Jobs(this.#context, this.tools);

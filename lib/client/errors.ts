@@ -16,13 +16,62 @@
  * ```
  * @module
  */
+import { $display, cellOutput, type MimeBundle } from "../display/_jupyter.ts";
+import { escapeHtml } from "../display/_html.ts";
 
 /** Base class of everything this module throws on purpose. */
 export class ProteinIQError extends Error {
+  /**
+   * Whether the request that failed may have been applied on the server although no answer
+   * said so (no answer, a reset mid-body, a 5xx after sending, a timeout or an abort while it
+   * was in flight). A submission in that state may have created and charged its job.
+   */
+  mayHaveCommitted = false;
+  /** The `Idempotency-Key` of that request, when {@linkcode mayHaveCommitted} is true. */
+  idempotencyKey: string | undefined = undefined;
+  /** The sentence added to the message when the request may have been applied. */
+  #commitNote: string | undefined;
+
   /** Name the error after its class. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
+  }
+
+  /** What {@linkcode mayHaveCommitted} means for this error, in one sentence (or undefined). */
+  get commitNote(): string | undefined {
+    return this.#commitNote;
+  }
+
+  /**
+   * @internal Record that the request may have been applied under `idempotencyKey`, and say
+   * what that means in one sentence appended to the message (replacing an earlier one).
+   */
+  markMayHaveCommitted(idempotencyKey: string, note: string): this {
+    if (this.#commitNote !== undefined && this.message.endsWith(` ${this.#commitNote}`)) {
+      this.message = this.message.slice(0, -(this.#commitNote.length + 1));
+    }
+    this.mayHaveCommitted = true;
+    this.idempotencyKey = idempotencyKey;
+    this.#commitNote = note;
+    this.message = `${this.message.replace(/\.?$/, ".")} ${note}`;
+    return this;
+  }
+
+  /**
+   * Jupyter display (a caught error as a cell's value): the same text as the message, with the
+   * "may have been applied" sentence (which names the key) set apart in HTML. Every value is
+   * escaped. An uncaught error shows as the kernel's traceback, whose text is the message.
+   */
+  [$display](): MimeBundle | Promise<MimeBundle> {
+    const note = this.#commitNote;
+    const base = note && this.message.endsWith(` ${note}`)
+      ? this.message.slice(0, -(note.length + 1))
+      : this.message;
+    const html = `<div class="piq-error" role="alert" style="border-left:4px solid #c0392b;` +
+      `padding:4px 10px;margin:2px 0"><strong>${escapeHtml(this.name)}</strong>: ` +
+      `${escapeHtml(base)}${note ? `<br><strong>⚠ ${escapeHtml(note)}</strong>` : ""}</div>`;
+    return cellOutput({ "text/plain": `${this.name}: ${this.message}`, "text/html": html });
   }
 }
 
@@ -86,7 +135,7 @@ export class APIError extends ProteinIQError {
   }
 }
 
-/** 400 `invalid_json`, `validation_error`; 413; 415 — fix the request, do not retry it unchanged. */
+/** 400 `invalid_json`, `validation_error`; 413; 415; 416; 431 — fix the request, do not retry it unchanged. */
 export class ValidationError extends APIError {
   /** Each problem the server named, as `{path, message}`. */
   get issues(): { path: string; message: string }[] {
@@ -134,7 +183,27 @@ export class InvalidRequestError extends ProteinIQError {
   }
 }
 
-/** The request never got an answer (DNS, refused connection, reset…). */
+/**
+ * The request never got an answer (DNS, refused connection, reset…), or its answer was lost.
+ * When it may have reached the server, {@linkcode ProteinIQError.mayHaveCommitted} is true and
+ * `idempotencyKey` is the key it was sent with; for `jobs.submit` the message then says that the
+ * job may exist and that re-running the cell is safe (the same request sends the same key).
+ *
+ * @example
+ * ```ts
+ * import { connect, ConnectionError, fastaInput } from "../../mod.ts";
+ * const piq = await connect();
+ * const request = { tool: "protein-properties", name: "a", input: fastaInput(">a\nMKTAYIAKQR") };
+ * try {
+ *   await piq.jobs.submit(request);
+ * } catch (error) {
+ *   if (error instanceof ConnectionError && error.mayHaveCommitted) {
+ *     // Safe: the same request reuses error.idempotencyKey and returns the job if it exists.
+ *     await piq.jobs.submit(request);
+ *   }
+ * }
+ * ```
+ */
 export class ConnectionError extends ProteinIQError {}
 /** A request or a wait ran past its time limit. */
 export class TimeoutError extends ProteinIQError {}
@@ -211,6 +280,8 @@ const FAMILIES: Record<string, new (init: APIErrorInit) => APIError> = {
   payload_too_large: ValidationError,
   unsupported_media_type: ValidationError,
   method_not_allowed: ValidationError,
+  range_not_satisfiable: ValidationError,
+  request_header_fields_too_large: ValidationError,
   unauthorized: AuthenticationError,
   forbidden: PermissionError,
   paid_plan_required: PermissionError,
@@ -235,6 +306,8 @@ const BY_STATUS: Record<number, new (init: APIErrorInit) => APIError> = {
   409: ConflictError,
   413: ValidationError,
   415: ValidationError,
+  416: ValidationError,
+  431: ValidationError,
   429: RateLimitError,
 };
 

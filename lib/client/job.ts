@@ -82,7 +82,11 @@ export interface DuplicateJobOptions extends RequestOptions {
   name?: string;
   /** Settings to change; the others keep this job's values. `null` resets one to its default. */
   settings?: Record<string, string | number | boolean | null>;
-  /** Idempotency key of the new submission (one is generated otherwise). */
+  /**
+   * Idempotency key of the new submission. Default: derived from this job's id and the copy's
+   * request, so a re-run cell returns the copy it made the first time; pass your own key for
+   * yet another copy.
+   */
   idempotencyKey?: string;
 }
 
@@ -147,17 +151,29 @@ export interface Job extends Readonly<ClientJob> {}
 export class Job {
   readonly #ctx: ClientContext;
   #data: ClientJob;
+  readonly #reattached: boolean;
 
   /** Wrap a job resource. */
   constructor(
     ctx: ClientContext,
     data: ClientJob,
-    options: { request?: SubmitRequest } = {},
+    options: { request?: SubmitRequest; reattached?: boolean } = {},
   ) {
     this.#ctx = ctx;
     this.#data = data;
+    this.#reattached = options.reattached ?? false;
     if (options.request) ctx.requests.set(data.id, options.request);
     Object.assign(this, data);
+    // Seen ended (a listing, jobs.get): an identical submission from now on is a new run.
+    if (isTerminal(data.status)) void ctx.submits?.ended(data.id);
+  }
+
+  /**
+   * Whether `jobs.submit` returned this job because an identical earlier submission (a cell
+   * run before, or before a kernel restart) had made it: no new job, no new charge.
+   */
+  get reattached(): boolean {
+    return this.#reattached;
   }
 
   /** The latest job resource, as the API sent it. */
@@ -182,6 +198,8 @@ export class Job {
   apply(data: ClientJob): this {
     this.#data = data;
     Object.assign(this, data);
+    // Seen to end: an identical submission from now on is a deliberate new run.
+    if (isTerminal(data.status)) void this.#ctx.submits?.ended(data.id);
     return this;
   }
 
@@ -330,10 +348,14 @@ export class Job {
       if (value === null) delete merged[id];
       else merged[id] = value;
     }
-    return await this.#ctx.submit(
-      { ...request, name: name ?? `${request.name} (copy)`, settings: merged },
-      { ...requestOptions, idempotencyKey },
-    );
+    const body = { ...request, name: name ?? `${request.name} (copy)`, settings: merged };
+    // Its own key, never the remembered one of an identical request: a copy named like its
+    // source would otherwise be re-attached to the source job.
+    const derived = `duplicate_${this.#data.id}_${sha256Hex(canonicalJson(body)).slice(0, 16)}`;
+    return await this.#ctx.submit(body, {
+      ...requestOptions,
+      idempotencyKey: idempotencyKey ?? derived,
+    });
   }
 
   /** The submitted payload, after checking that this job may be retried or duplicated. */

@@ -29,7 +29,7 @@ import { type Issue, issuesOf } from "../contract/issues.ts";
 import type { ClientContext } from "./_context.ts";
 import type { RequestOptions } from "./_core.ts";
 import { ClientJob, ClientJobList } from "./_schemas.ts";
-import { InvalidRequestError, NotFoundError } from "./errors.ts";
+import { InvalidRequestError, NotFoundError, ProteinIQError } from "./errors.ts";
 import { cancelJobById, Job, type JobCancellationResult } from "./job.ts";
 import { Listing } from "./_pagination.ts";
 import type { Tools } from "./tools.ts";
@@ -56,9 +56,27 @@ export interface QuoteOptions extends RequestOptions {
 
 /** Options of a submission. */
 export interface SubmitOptions extends QuoteOptions {
-  /** Your own idempotency key (e.g. derived from the inputs); one is generated otherwise. */
+  /**
+   * Your own idempotency key (e.g. `"run-2"` for a deliberate second run of a request). Without
+   * one, the client reuses the remembered key of an identical submission whose job it has not
+   * seen end, or generates one.
+   */
   idempotencyKey?: string;
+  /**
+   * `false`: a deliberate new run — a fresh key, not remembered, even when an identical
+   * submission is still remembered. Default true.
+   */
+  remember?: boolean;
 }
+
+/** What a submission that may have created its job says, for a remembered key. */
+const rememberedNote = (key: string) =>
+  `The job may have been created and charged (Idempotency-Key ${key}); re-running this cell ` +
+  "is safe: the same request sends the same key and returns that job instead of creating another.";
+/** The same, for the caller's own key. */
+const ownKeyNote = (key: string) =>
+  `The job may have been created and charged (Idempotency-Key ${key}); submitting again with ` +
+  "the same idempotencyKey is safe: it returns that job instead of creating another.";
 
 /** Filters of the job history. */
 export interface ListJobsOptions extends RequestOptions {
@@ -178,19 +196,79 @@ export class Jobs {
    * Create a job (`POST /api/v1/jobs`). The request is checked against the tool's contract
    * first, so a mistake costs nothing. Always sends an `Idempotency-Key` — yours or a
    * generated one that every retry of this call reuses — so a retry never creates a second job.
+   *
+   * The generated key is remembered (in memory and in `.proteiniq-submits/` next to the
+   * notebook) together with a hash of the request, until this client sees the job end or the
+   * server refuses the submission. Submitting the identical request meanwhile — the same cell
+   * run again after a `ConnectionError`, an interrupted wait, or Restart & Run All after a
+   * kernel restart — sends the same key and returns the first job (`job.reattached`), so it
+   * never pays twice. A deliberate second run says so: `{ remember: false }`, your own
+   * `idempotencyKey`, `job.duplicate()` or `job.retry()`.
+   *
+   * @example
+   * ```ts
+   * import { connect, fastaInput } from "../../mod.ts";
+   * const piq = await connect();
+   * const request = { tool: "protein-properties", name: "a", input: fastaInput(">a\nMKTAYIAKQR") };
+   * const job = await piq.jobs.submit(request);
+   * const same = await piq.jobs.submit(request); // still running: the same job, no new charge
+   * console.log(same.id === job.id, same.reattached); // true true
+   * const second = await piq.jobs.submit(request, { remember: false }); // a deliberate second run
+   * await Promise.all([job.wait(), second.wait()]);
+   * ```
    */
   async submit(request: JobRequest, options: SubmitOptions = {}): Promise<Job> {
     const body = checked(SubmitRequestSchema, request, "The job request");
-    const { validate, idempotencyKey, ...requestOptions } = options;
+    const { validate, idempotencyKey, remember, ...requestOptions } = options;
     if (validate !== false) await this.#preflight(body, "The job request", requestOptions);
-    const { data } = await this.#ctx.core.call(ROUTES.submitJob, ClientJob, {
-      ...requestOptions,
-      body,
-      idempotencyKey,
-    });
+    const submits = idempotencyKey === undefined && remember !== false ? this.#ctx.submits : null;
+    const hash = submits?.hashOf(this.#ctx.core.keyHint, body);
+    const entry = submits && hash ? await submits.begin(hash) : undefined;
+    let response;
+    try {
+      response = await this.#ctx.core.call(ROUTES.submitJob, ClientJob, {
+        ...requestOptions,
+        body,
+        idempotencyKey: idempotencyKey ?? entry?.idempotencyKey,
+      });
+    } catch (error) {
+      const applied = !(error instanceof ProteinIQError) || error.mayHaveCommitted;
+      // Only a definitive answer ends the entry; otherwise the next identical submission
+      // must send the same key to find the job this one may have made.
+      if (submits && hash && !applied) await submits.forget(hash);
+      // On disk before the error shows: the user may restart the kernel right away.
+      await submits?.flush();
+      if (error instanceof ProteinIQError && error.mayHaveCommitted && error.idempotencyKey) {
+        const key = error.idempotencyKey;
+        error.markMayHaveCommitted(key, entry ? rememberedNote(key) : ownKeyNote(key));
+      }
+      throw error;
+    }
+    let { data } = response;
+    const reattached = entry?.reused === true &&
+      (response.headers.get("idempotent-replayed") === "true" || entry.jobId === data.id);
+    if (submits && hash) {
+      await submits.flush();
+      submits.attached(hash, data.id);
+    }
+    if (reattached) {
+      // The replay is the job as it was created; show where it is now.
+      data = await this.#ctx.core.call(ROUTES.jobStatus, ClientJob, {
+        ...requestOptions,
+        params: { jobId: data.id },
+      }).then((status) => status.data, () => data);
+      const when = new Date(entry!.createdAt).toISOString().replace(/\.\d+Z$/, "Z");
+      this.#ctx.notice(
+        `proteiniq: this request was already submitted at ${when}; re-attached to job ${data.id} ` +
+          "(no new job, no new charge). For a second run pass { remember: false } or an " +
+          "idempotencyKey, or use job.duplicate().",
+      );
+    }
     // The submission's answer is a snapshot: the first status poll waits the full interval.
     this.#ctx.lastPolled.set(data.id, Date.now());
-    return new Job(this.#ctx, data, { request: structuredClone(request) });
+    const job = new Job(this.#ctx, data, { request: structuredClone(request), reattached });
+    if (job.terminal) await submits?.ended(data.id);
+    return job;
   }
 
   /** Throw {@linkcode InvalidRequestError} when the request breaks its tool's contract. */

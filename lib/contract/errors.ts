@@ -30,6 +30,9 @@ export const ERROR_STATUS = {
   job_not_completed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  // Not in the vendor's list; the sandbox answers them so that every mistake gets an envelope.
+  range_not_satisfiable: 416,
+  request_header_fields_too_large: 431,
   rate_limited: 429,
   internal_error: 500,
 } as const;

@@ -8,11 +8,19 @@ import { routePath, ROUTES } from "../contract/routes.ts";
 import type { Account } from "../contract/account.ts";
 import type { SandboxContext } from "./_context.ts";
 import { ApiFailure } from "./_failure.ts";
-import { allowedMethods, honoPath, mount, reply, type SandboxEnv } from "./_http.ts";
+import {
+  allowedMethods,
+  checkHeaderSection,
+  honoPath,
+  mount,
+  reply,
+  type SandboxEnv,
+} from "./_http.ts";
 import { readUpload } from "./_uploads.ts";
 import { cancelJob, quoteJob, startOfUtcDay, submitJob } from "./_submissions.ts";
 import { countJobs, countJobsSince, listJobs, requireJob, toJobResource } from "./_jobs.ts";
 import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
+import { contentRange, resolveRange } from "./_range.ts";
 import { createFile, deleteFile, getFile, listFiles } from "./_files.ts";
 import { streamJobEvents } from "./_events.ts";
 import { openApiDocument } from "./_openapi.ts";
@@ -28,6 +36,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
     const requestId = newId("req", 16);
     c.set("requestId", requestId);
     c.header("X-Request-Id", requestId);
+    checkHeaderSection(c.req.raw.headers);
     await next();
   });
 
@@ -245,21 +254,24 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
       "ETag": `"${blob.sha256}"`,
       "Cache-Control": "private, no-store",
     };
-    const range = /^bytes=(\d+)-(\d*)$/.exec(c.req.header("range") ?? "");
-    if (range) {
-      const start = Number(range[1]);
-      const end = range[2]
-        ? Math.min(Number(range[2]), blob.data.byteLength - 1)
-        : blob.data.byteLength - 1;
-      if (start >= blob.data.byteLength || start > end) {
-        return c.body(null, 416, {
-          ...headers,
-          "Content-Range": `bytes */${blob.data.byteLength}`,
-        });
-      }
-      return c.body(blob.data.slice(start, end + 1), 206, {
+    const size = blob.data.byteLength;
+    const range = resolveRange(c.req.header("range"), size);
+    if (range.kind === "unsatisfiable") {
+      throw new ApiFailure(
+        "range_not_satisfiable",
+        `The requested range (${
+          (c.req.header("range") ?? "").slice(0, 100)
+        }) is outside this file of ${size} bytes`,
+        {
+          details: { size },
+          headers: { "Accept-Ranges": "bytes", "Content-Range": contentRange(range, size)! },
+        },
+      );
+    }
+    if (range.kind === "partial") {
+      return c.body(blob.data.slice(range.start, range.end + 1), 206, {
         ...headers,
-        "Content-Range": `bytes ${start}-${end}/${blob.data.byteLength}`,
+        "Content-Range": contentRange(range, size)!,
       });
     }
     return c.body(blob.data, 200, headers);

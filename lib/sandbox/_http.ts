@@ -12,6 +12,47 @@ import { issuesOf } from "../contract/issues.ts";
 import { authenticate } from "./_workspaces.ts";
 import type { Caller } from "./_submissions.ts";
 
+/**
+ * The sandbox's own limits on a request's header section, below Deno's (about 64 KiB and 128
+ * fields, past which Deno answers an empty `400` before any handler runs): within Deno's limits
+ * but past these, the answer is a `431` with the error envelope.
+ */
+export const HEADER_LIMITS = { bytes: 32 * 1024, fields: 100 } as const;
+
+/**
+ * Throw `431 request_header_fields_too_large` when `headers` pass {@linkcode HEADER_LIMITS}.
+ *
+ * @example
+ * ```ts
+ * import { checkHeaderSection } from "./_http.ts";
+ * checkHeaderSection(new Headers({ accept: "application/json" })); // fine: no throw
+ * ```
+ */
+export function checkHeaderSection(headers: Headers): void {
+  let bytes = 0;
+  let fields = 0;
+  for (const [name, value] of headers) {
+    // name, ": ", value, CRLF — as on the wire (repeated fields arrive joined here).
+    bytes += name.length + value.length + 4;
+    fields++;
+  }
+  if (bytes > HEADER_LIMITS.bytes || fields > HEADER_LIMITS.fields) {
+    throw new ApiFailure(
+      "request_header_fields_too_large",
+      `The request's headers are too large (${fields} fields, ${bytes} bytes; at most ` +
+        `${HEADER_LIMITS.fields} fields and ${HEADER_LIMITS.bytes} bytes)`,
+      {
+        details: {
+          fields,
+          bytes,
+          max_fields: HEADER_LIMITS.fields,
+          max_bytes: HEADER_LIMITS.bytes,
+        },
+      },
+    );
+  }
+}
+
 /** Hono environment of the sandbox app. */
 export type SandboxEnv = { Variables: { requestId: string } };
 
