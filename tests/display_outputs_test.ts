@@ -132,17 +132,16 @@ big.update(Array.from({ length: 400 }, (_, i) => ({ id: \`job_\${i}\`, status: "
     assert.match(text(wait[0].data?.["text/plain"]), /Completed/);
     assert.equal(live.length, 1, "the board's live display, nothing after it");
     assert.equal(live[0].output_type, "display_data");
-    for (
-      const [name, cell] of [
-        ...jobs.map((c, i) => [`job #${i}`, c] as const),
-        [
-          "quote",
-          quote,
-        ],
-        ["result", result],
-        ["board", board],
-      ] as const
-    ) {
+    const shown: (readonly [string, typeof wait])[] = [
+      ...jobs.map((cell, i) => [`job #${i}`, cell] as const),
+      ["quote", quote],
+      ["result", result],
+      ["board", board],
+      ...bigs.map((cell, i) => [`big board #${i}`, cell] as const),
+      ["chart", chart],
+      ["structure", structure],
+    ];
+    for (const [name, cell] of shown) {
       assert.equal(cell.length, 1, `${name}: ${JSON.stringify(cell.map((o) => o.output_type))}`);
       assert.equal(cell[0].output_type, "execute_result", name);
       assert.ok(text(cell[0].data?.["text/html"]).length > 0, `${name}: has its card`);
