@@ -19,7 +19,20 @@
 import { $display, cellOutput, type MimeBundle } from "../display/_jupyter.ts";
 import { escapeHtml } from "../display/_html.ts";
 
-/** Base class of everything this module throws on purpose. */
+/**
+ * Base class of everything this module throws on purpose.
+ *
+ * @example
+ * ```ts
+ * import { connect, ProteinIQError } from "../../mod.ts";
+ * const piq = await connect();
+ * try {
+ *   await piq.jobs.get("job_missing");
+ * } catch (error) {
+ *   if (error instanceof ProteinIQError) console.log(error.name, error.mayHaveCommitted);
+ * }
+ * ```
+ */
 export class ProteinIQError extends Error {
   /**
    * Whether the request that failed may have been applied on the server although no answer
@@ -75,7 +88,19 @@ export class ProteinIQError extends Error {
   }
 }
 
-/** The client was configured wrongly (no key for a real base URL, a malformed key…). */
+/**
+ * The client was configured wrongly (no key for a real base URL, a malformed key…).
+ *
+ * @example
+ * ```ts
+ * import { ConfigurationError, ProteinIQ } from "../../mod.ts";
+ * try {
+ *   new ProteinIQ({ apiKey: "not-a-key" });
+ * } catch (error) {
+ *   console.log(error instanceof ConfigurationError); // true: refused before any request
+ * }
+ * ```
+ */
 export class ConfigurationError extends ProteinIQError {}
 
 /** What an error response carried. */
@@ -100,7 +125,20 @@ export interface APIErrorInit {
   afterLostResponse?: boolean;
 }
 
-/** An error response from the API. */
+/**
+ * An error response from the API.
+ *
+ * @example
+ * ```ts
+ * import { APIError, connect } from "../../mod.ts";
+ * const piq = await connect();
+ * try {
+ *   await piq.jobs.get("job_missing");
+ * } catch (error) {
+ *   if (error instanceof APIError) console.log(error.status, error.code, error.requestId);
+ * }
+ * ```
+ */
 export class APIError extends ProteinIQError {
   /** HTTP status. */
   readonly status: number;
@@ -135,7 +173,21 @@ export class APIError extends ProteinIQError {
   }
 }
 
-/** 400 `invalid_json`, `validation_error`; 413; 415; 416; 431 — fix the request, do not retry it unchanged. */
+/**
+ * 400 `invalid_json`, `validation_error`; 413; 415; 416; 431 — fix the request, do not retry it unchanged.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput, InvalidRequestError, ValidationError } from "../../mod.ts";
+ * const piq = await connect();
+ * const request = { tool: "protein-properties", input: fastaInput(">a\nMKT"), settings: { ph: 99 } };
+ * await piq.jobs.quote(request).catch((error) => {
+ *   // Refused by the server (400) or, where the client can tell, before sending.
+ *   if (error instanceof ValidationError) console.log(error.details);
+ *   if (error instanceof InvalidRequestError) console.log(error.issues);
+ * });
+ * ```
+ */
 export class ValidationError extends APIError {
   /** Each problem the server named, as `{path, message}`. */
   get issues(): { path: string; message: string }[] {
@@ -143,13 +195,67 @@ export class ValidationError extends APIError {
     return Array.isArray(issues) ? issues : [];
   }
 }
-/** 401 `unauthorized`: the key is missing, malformed, expired, revoked or invalid. */
+/**
+ * 401 `unauthorized`: the key is missing, malformed, expired, revoked or invalid.
+ *
+ * @example
+ * ```ts
+ * import { AuthenticationError, ProteinIQ } from "../../mod.ts";
+ * const piq = new ProteinIQ({
+ *   apiKey: "pq_live_abc123_secretsecret",
+ *   baseUrl: "http://127.0.0.1:9",
+ *   maxRetries: 0,
+ * });
+ * await piq.account.get().catch((error) => {
+ *   // A revoked or unknown key: a new key is needed, retrying will not help.
+ *   if (error instanceof AuthenticationError) console.log(error.code); // "unauthorized"
+ * });
+ * ```
+ */
 export class AuthenticationError extends APIError {}
-/** 403 `forbidden`, 402 `paid_plan_required`: the key may not do this. */
+/**
+ * 403 `forbidden`, 402 `paid_plan_required`: the key may not do this.
+ *
+ * @example
+ * ```ts
+ * import { connect, PermissionError } from "../../mod.ts";
+ * const piq = await connect();
+ * await piq.files.list().take(10).catch((error) => {
+ *   // A key without the files:read scope.
+ *   if (error instanceof PermissionError) console.log(error.code); // "forbidden"
+ * });
+ * ```
+ */
 export class PermissionError extends APIError {}
-/** 404 `not_found`, `user_not_found`, `team_not_found`. */
+/**
+ * 404 `not_found`, `user_not_found`, `team_not_found`.
+ *
+ * @example
+ * ```ts
+ * import { connect, NotFoundError } from "../../mod.ts";
+ * const piq = await connect();
+ * const job = await piq.jobs.get("job_missing").catch((error) => {
+ *   if (error instanceof NotFoundError) return undefined;
+ *   throw error;
+ * });
+ * console.log(job); // undefined
+ * ```
+ */
 export class NotFoundError extends APIError {}
-/** 409 `conflict`, e.g. cancelling a running job (`details.current_status`). */
+/**
+ * 409 `conflict`, e.g. cancelling a running job (`details.current_status`).
+ *
+ * @example
+ * ```ts
+ * import { ConflictError, connect } from "../../mod.ts";
+ * const piq = await connect();
+ * const [job] = await piq.jobs.list({ status: "PROCESSING" }).take(1);
+ * await job?.cancel().catch((error) => {
+ *   // Only PENDING and QUEUED jobs can be cancelled.
+ *   if (error instanceof ConflictError) console.log(error.details?.current_status);
+ * });
+ * ```
+ */
 export class ConflictError extends APIError {
   /** The job's status when the conflict was detected, if the server said. */
   get currentStatus(): string | undefined {
@@ -157,16 +263,80 @@ export class ConflictError extends APIError {
     return typeof status === "string" ? status : undefined;
   }
 }
-/** 409 `job_not_completed`: results were asked for too early. */
+/**
+ * 409 `job_not_completed`: results were asked for too early.
+ *
+ * @example
+ * ```ts
+ * import { connect, JobNotCompletedError } from "../../mod.ts";
+ * const piq = await connect();
+ * const [job] = await piq.jobs.list({ status: "QUEUED" }).take(1);
+ * if (job) {
+ *   await piq.results.get(job.id).catch((error) => {
+ *     if (error instanceof JobNotCompletedError) console.log(error.retryAfterSeconds); // 5
+ *   });
+ * }
+ * ```
+ */
 export class JobNotCompletedError extends ConflictError {}
-/** 429 `rate_limited`. */
+/**
+ * 429 `rate_limited`.
+ *
+ * @example
+ * ```ts
+ * import { connect, RateLimitError } from "../../mod.ts";
+ * const piq = await connect({ maxRetries: 0 });
+ * await piq.account.get().catch((error) => {
+ *   // Retried automatically after Retry-After unless maxRetries is 0.
+ *   if (error instanceof RateLimitError) console.log(error.retryAfterSeconds);
+ * });
+ * ```
+ */
 export class RateLimitError extends APIError {}
-/** 402 `insufficient_credits`, `daily_limit_exceeded`, `concurrent_job_limit_exceeded`. */
+/**
+ * 402 `insufficient_credits`, `daily_limit_exceeded`, `concurrent_job_limit_exceeded`.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput, InsufficientCreditsError } from "../../mod.ts";
+ * const piq = await connect();
+ * const request = { tool: "esmfold", name: "big run", input: fastaInput(">a\nMKTAYIAKQR") };
+ * await piq.jobs.submit(request).catch((error) => {
+ *   // Also the daily and concurrency limits (daily_limit_exceeded, concurrent_job_limit_exceeded).
+ *   if (error instanceof InsufficientCreditsError) console.log(error.code);
+ * });
+ * ```
+ */
 export class InsufficientCreditsError extends APIError {}
-/** 5xx. */
+/**
+ * 5xx.
+ *
+ * @example
+ * ```ts
+ * import { connect, ServerError } from "../../mod.ts";
+ * const piq = await connect({ maxRetries: 0 });
+ * await piq.account.get().catch((error) => {
+ *   // 5xx answers are retried with backoff first (maxRetries, 2 by default).
+ *   if (error instanceof ServerError) console.log(error.status, error.requestId);
+ * });
+ * ```
+ */
 export class ServerError extends APIError {}
 
-/** The request was refused before sending: it does not match the contract. */
+/**
+ * The request was refused before sending: it does not match the contract.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput, InvalidRequestError } from "../../mod.ts";
+ * const piq = await connect();
+ * const request = { tool: "protein-properties", name: "", input: fastaInput(">a\nMKT") };
+ * await piq.jobs.submit(request).catch((error) => {
+ *   // Refused before sending: nothing reached the server, no credits spent.
+ *   if (error instanceof InvalidRequestError) console.log(error.issues[0].path); // "name"
+ * });
+ * ```
+ */
 export class InvalidRequestError extends ProteinIQError {
   /** Each problem, as `{path, message}`. */
   readonly issues: { path: string; message: string }[];
@@ -205,13 +375,68 @@ export class InvalidRequestError extends ProteinIQError {
  * ```
  */
 export class ConnectionError extends ProteinIQError {}
-/** A request or a wait ran past its time limit. */
+/**
+ * A request or a wait ran past its time limit.
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput, TimeoutError } from "../../mod.ts";
+ * const piq = await connect();
+ * const job = await piq.jobs.submit({
+ *   tool: "protein-properties",
+ *   name: "Quick look",
+ *   input: fastaInput(">a\nMKTAYIAKQR"),
+ * });
+ * await job.wait({ timeoutMs: 1 }).catch((error) => {
+ *   // The job goes on; wait again later.
+ *   if (error instanceof TimeoutError) console.log(job.status);
+ * });
+ * ```
+ */
 export class TimeoutError extends ProteinIQError {}
-/** The caller's AbortSignal fired. */
+/**
+ * The caller's AbortSignal fired.
+ *
+ * @example
+ * ```ts
+ * import { AbortError, connect } from "../../mod.ts";
+ * const piq = await connect();
+ * const controller = new AbortController();
+ * controller.abort();
+ * await piq.account.get({ signal: controller.signal }).catch((error) => {
+ *   console.log(error instanceof AbortError); // true
+ * });
+ * ```
+ */
 export class AbortError extends ProteinIQError {}
-/** The server answered 2xx with a body that does not match the contract. */
+/**
+ * The server answered 2xx with a body that does not match the contract.
+ *
+ * @example
+ * ```ts
+ * import { connect, ResponseValidationError } from "../../mod.ts";
+ * const piq = await connect();
+ * await piq.account.get().catch((error) => {
+ *   // A 2xx body that does not match the contract: not retried, reported with its path.
+ *   if (error instanceof ResponseValidationError) console.log(error.message);
+ * });
+ * ```
+ */
 export class ResponseValidationError extends ProteinIQError {}
-/** A job reported a status this client does not know; waiting stops instead of looping. */
+/**
+ * A job reported a status this client does not know; waiting stops instead of looping.
+ *
+ * @example
+ * ```ts
+ * import { connect, UnknownStatusError } from "../../mod.ts";
+ * const piq = await connect();
+ * const [job] = await piq.jobs.list().take(1);
+ * await job?.wait().catch((error) => {
+ *   // A status newer than this client: waiting stops instead of looping.
+ *   if (error instanceof UnknownStatusError) console.log(error.status);
+ * });
+ * ```
+ */
 export class UnknownStatusError extends ProteinIQError {
   /** The status as received. */
   readonly status: string;
@@ -224,7 +449,25 @@ export class UnknownStatusError extends ProteinIQError {
     this.status = status;
   }
 }
-/** A job is in the wrong state for what was asked (retry a completed job, duplicate a failed one…). */
+/**
+ * A job is in the wrong state for what was asked (retry a completed job, duplicate a failed one…).
+ *
+ * @example
+ * ```ts
+ * import { connect, fastaInput, JobStateError } from "../../mod.ts";
+ * const piq = await connect();
+ * const job = await piq.jobs.submit({
+ *   tool: "protein-properties",
+ *   name: "Retry me?",
+ *   input: fastaInput(">a\nMKTAYIAKQR"),
+ * });
+ * await job.wait({ display: false });
+ * await job.retry().catch((error) => {
+ *   // Only FAILED or TIMEOUT jobs can be retried.
+ *   if (error instanceof JobStateError) console.log(error.status, error.allowed);
+ * });
+ * ```
+ */
 export class JobStateError extends ProteinIQError {
   /** The job. */
   readonly jobId: string;
@@ -243,7 +486,22 @@ export class JobStateError extends ProteinIQError {
     this.allowed = init.allowed;
   }
 }
-/** A signed download URL was refused (expired or tampered) even after fetching a fresh one. */
+/**
+ * A signed download URL was refused (expired or tampered) even after fetching a fresh one.
+ *
+ * @example
+ * ```ts
+ * import { connect, DownloadError } from "../../mod.ts";
+ * const piq = await connect();
+ * const [job] = await piq.jobs.list({ status: "COMPLETED" }).take(1);
+ * if (job) {
+ *   const result = await job.result();
+ *   await result.downloadAll({ dir: "downloads" }).catch((error) => {
+ *     if (error instanceof DownloadError) console.log(error.message);
+ *   });
+ * }
+ * ```
+ */
 export class DownloadError extends ProteinIQError {}
 
 /** What to do next, where the documentation says. */
@@ -311,7 +569,16 @@ const BY_STATUS: Record<number, new (init: APIErrorInit) => APIError> = {
   429: RateLimitError,
 };
 
-/** The error class for a response: by documented code first, then by status. */
+/**
+ * The error class for a response: by documented code first, then by status.
+ *
+ * @example
+ * ```ts
+ * import { apiErrorFor, NotFoundError } from "../../mod.ts";
+ * const error = apiErrorFor({ status: 404, code: "not_found", message: "Job not found" });
+ * console.log(error instanceof NotFoundError, error.message);
+ * ```
+ */
 export function apiErrorFor(init: APIErrorInit): APIError {
   const ErrorClass = FAMILIES[init.code] ?? BY_STATUS[init.status] ??
     (init.status >= 500 ? ServerError : APIError);
