@@ -9,6 +9,13 @@ export { bytes, Database, number, numberOrNull, type Row, text, textOrNull } fro
 
 const SCHEMA_VERSION = 1;
 
+/**
+ * The busy timeout of background writers (the runner, the minute meter): short, because
+ * node:sqlite waits synchronously and a blocked write blocks every request meanwhile. They
+ * retry instead.
+ */
+export const BACKGROUND_BUSY_MS = 20;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS workspaces (
