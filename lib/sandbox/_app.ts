@@ -10,8 +10,8 @@ import type { SandboxContext } from "./_context.ts";
 import { ApiFailure } from "./_failure.ts";
 import { allowedMethods, honoPath, mount, reply, type SandboxEnv } from "./_http.ts";
 import { readUpload } from "./_uploads.ts";
-import { cancelJob, quoteJob, startOfUtcDay, submitJob } from "./_submissions.ts";
-import { countJobs, countJobsSince, listJobs, requireJob, toJobResource } from "./_jobs.ts";
+import { cancelJob, quoteJob, submitJob, utcDay } from "./_submissions.ts";
+import { countJobs, countJobsOnDay, listJobs, requireJob, toJobResource } from "./_jobs.ts";
 import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
 import { createFile, deleteFile, getFile, listFiles } from "./_files.ts";
 import { streamJobEvents } from "./_events.ts";
@@ -73,7 +73,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
           remaining: Math.max(0, caller.workspace.maxConcurrentJobs - running),
         },
         daily_jobs: {
-          used: countJobsSince(ctx.db, caller.workspace.id, startOfUtcDay()),
+          used: countJobsOnDay(ctx.db, caller.workspace.id, utcDay()),
           max: caller.workspace.dailyJobLimit,
         },
         public_api_rate_limit: {

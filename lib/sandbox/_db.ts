@@ -67,6 +67,16 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_workspace ON jobs(workspace_id, seq DESC);
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, next_step_at);
+-- Unfinished jobs per workspace are few (bounded by its limits): counting them reads only them.
+CREATE INDEX IF NOT EXISTS jobs_by_workspace_status ON jobs(workspace_id, status);
+-- Jobs created per workspace and UTC day, kept in the transaction that inserts the job, so the
+-- daily limit costs one row read however many jobs the day already has.
+CREATE TABLE IF NOT EXISTS daily_job_counts (
+  workspace_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, day)
+);
 CREATE TABLE IF NOT EXISTS job_events (
   job_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
@@ -149,5 +159,23 @@ export function openSandboxDatabase(path: string): Database {
       `sandbox database schema ${version.value} is newer than this module understands (${SCHEMA_VERSION})`,
     );
   }
+  recountToday(db);
   return db;
+}
+
+/**
+ * Rebuild today's counters from the jobs table: a database written before the counters
+ * existed (or jobs inserted by hand) starts from the truth. One pass at open.
+ */
+function recountToday(db: Database): void {
+  const today = new Date().toISOString().slice(0, 10);
+  db.transaction(() => {
+    db.run("DELETE FROM daily_job_counts WHERE day >= ?", today);
+    db.run(
+      `INSERT INTO daily_job_counts (workspace_id, day, n)
+       SELECT workspace_id, substr(created_at, 1, 10), COUNT(*) FROM jobs
+       WHERE created_at >= ? GROUP BY workspace_id, substr(created_at, 1, 10)`,
+      today,
+    );
+  });
 }
