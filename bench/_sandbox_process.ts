@@ -15,6 +15,7 @@ export interface SandboxProcess extends AsyncDisposable {
 
 /**
  * Start `lib/sandbox/main.ts` with `args` (plus `--port 0 --quiet`) and wait for its URL.
+ * Extra `deno run` flags come from the `SANDBOX_DENO_FLAGS` environment variable.
  *
  * @example
  * ```ts
@@ -25,7 +26,17 @@ export interface SandboxProcess extends AsyncDisposable {
 export async function spawnSandbox(args: string[]): Promise<SandboxProcess> {
   const main = fileURLToPath(new URL("../lib/sandbox/main.ts", import.meta.url));
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", main, "--port", "0", "--quiet", ...args],
+    // SANDBOX_DENO_FLAGS="--cpu-prof --cpu-prof-dir=prof" profiles the server process.
+    args: [
+      "run",
+      "-A",
+      ...(Deno.env.get("SANDBOX_DENO_FLAGS")?.split(/\s+/).filter(Boolean) ?? []),
+      main,
+      "--port",
+      "0",
+      "--quiet",
+      ...args,
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

@@ -23,10 +23,10 @@ const SUBMISSION = {
     inputs: [{
       id: "seqs_1",
       slotId: "protein",
-      kind: "protein",
+      kind: "protein" as const,
       format: "fasta",
       content: ">seq\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR",
-      source: { type: "text" },
+      source: { type: "text" as const },
     }],
   },
 };
