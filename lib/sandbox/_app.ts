@@ -16,8 +16,9 @@ import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
 import { createFile, deleteFile, getFile, listFiles } from "./_files.ts";
 import { streamJobEvents } from "./_events.ts";
 import { openApiDocument } from "./_openapi.ts";
+import { blobResponse } from "./_download.ts";
 import { findTool, TOOLS } from "./tools/mod.ts";
-import { newId, sha256Hex } from "./_util.ts";
+import { newId } from "./_util.ts";
 import { fingerprint, idempotencyKeyOf, once } from "./_idempotency.ts";
 
 /** Build the app over a sandbox context. */
@@ -192,7 +193,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
 
   mount(app, ctx, ROUTES.uploadFile, async ({ c, caller }) => {
     const key = idempotencyKeyOf(c);
-    const upload = await readUpload(c, ctx.settings.maxUploadBytes);
+    const upload = await readUpload(c, ctx.settings.maxUploadBytes, ctx.db);
     const scope = {
       workspaceId: caller.workspace.id,
       key,
@@ -202,7 +203,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
         mime_type: upload.mimeType,
         description: upload.description ?? null,
         tags: upload.tags ?? [],
-        sha256: sha256Hex(upload.data),
+        sha256: upload.sha256,
       }),
     };
     const outcome = once(ctx.db, scope, () => ({
@@ -228,7 +229,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
     return reply(c, ROUTES.deleteFile, { id: params.fileId, object: "file", deleted: true });
   });
 
-  app.get(`${DOWNLOAD_PREFIX}*`, (c) => {
+  app.get(`${DOWNLOAD_PREFIX}*`, async (c) => {
     const url = new URL(c.req.url);
     let key: string;
     try {
@@ -245,24 +246,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
       "ETag": `"${blob.sha256}"`,
       "Cache-Control": "private, no-store",
     };
-    const range = /^bytes=(\d+)-(\d*)$/.exec(c.req.header("range") ?? "");
-    if (range) {
-      const start = Number(range[1]);
-      const end = range[2]
-        ? Math.min(Number(range[2]), blob.data.byteLength - 1)
-        : blob.data.byteLength - 1;
-      if (start >= blob.data.byteLength || start > end) {
-        return c.body(null, 416, {
-          ...headers,
-          "Content-Range": `bytes */${blob.data.byteLength}`,
-        });
-      }
-      return c.body(blob.data.slice(start, end + 1), 206, {
-        ...headers,
-        "Content-Range": `bytes ${start}-${end}/${blob.data.byteLength}`,
-      });
-    }
-    return c.body(blob.data, 200, headers);
+    return await blobResponse(blob, c.req.header("range"), headers);
   });
 
   return app;

@@ -4,6 +4,7 @@
  * @module
  */
 import { Database } from "../_sqlite.ts";
+import { attachBlobStore, BlobStore } from "./_blobs.ts";
 
 export { bytes, Database, number, numberOrNull, type Row, text, textOrNull } from "../_sqlite.ts";
 
@@ -97,7 +98,8 @@ CREATE TABLE IF NOT EXISTS blobs (
   size_bytes INTEGER NOT NULL,
   sha256 TEXT NOT NULL,
   data BLOB NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  on_disk INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS result_files (
   job_id TEXT NOT NULL,
@@ -159,6 +161,16 @@ export function openSandboxDatabase(path: string): Database {
       `sandbox database schema ${version.value} is newer than this module understands (${SCHEMA_VERSION})`,
     );
   }
+  // Databases from before blobs could live on disk get the column (their blobs stay inline).
+  const columns = db.all("PRAGMA table_info(blobs)").map((row) => String(row.name));
+  if (!columns.includes("on_disk")) {
+    db.run("ALTER TABLE blobs ADD COLUMN on_disk INTEGER NOT NULL DEFAULT 0");
+  }
+  db.run("CREATE INDEX IF NOT EXISTS blobs_on_disk ON blobs(sha256) WHERE on_disk = 1");
+  attachBlobStore(
+    db,
+    path === ":memory:" ? BlobStore.temporary() : new BlobStore(`${path}.blobs`),
+  );
   recountToday(db);
   return db;
 }
