@@ -1,7 +1,7 @@
 /**
  * Files streamed both ways, with the sandbox as its own process (file database, blobs next to
  * it): its peak RSS growth (`VmHWM`, reset before each phase through `/proc/PID/clear_refs`)
- * while it receives a large upload (the client's streamed multipart) and while it serves the
+ * while it receives a large multipart upload (sent by `curl -F`) and while it serves the
  * same bytes as a result file download; then the client's `result.download()` against
  * `curl -o` on the same signed URL, alternating, several rounds. Goals: growth ≤ 64 MB,
  * client ≥ 0.9× curl.
@@ -78,8 +78,21 @@ const piq = new ProteinIQ({
 /** Upload a file and make it the output of a finished job, so it is served as a result file. */
 async function asResult(path: string): Promise<{ jobId: string; grewBy: number }> {
   let fileId = "";
+  // Sent by curl: this measures the server receiving, at the speed the network allows.
   const grewBy = await peakGrowth(server.pid, async () => {
-    fileId = (await piq.files.upload(path)).id;
+    const sent = await new Deno.Command("curl", {
+      args: [
+        "-sS",
+        "-f",
+        "-H",
+        `Authorization: Bearer ${server.apiKey}`,
+        "-F",
+        `file=@${path}`,
+        `${server.url}/api/v1/files`,
+      ],
+    }).output();
+    if (!sent.success) throw new Error(new TextDecoder().decode(sent.stderr));
+    fileId = (JSON.parse(new TextDecoder().decode(sent.stdout)) as { id: string }).id;
   });
   const job = await piq.jobs.submit({
     tool: "protein-properties",
