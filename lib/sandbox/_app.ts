@@ -11,7 +11,7 @@ import { ApiFailure } from "./_failure.ts";
 import { allowedMethods, honoPath, mount, reply, type SandboxEnv } from "./_http.ts";
 import { readUpload } from "./_uploads.ts";
 import { cancelJob, quoteJob, submitJob, utcDay } from "./_submissions.ts";
-import { countJobs, countJobsOnDay, listJobs, requireJob, toJobResource } from "./_jobs.ts";
+import { countJobs, countJobsOnDay, jobResourceJson, listJobs } from "./_jobs.ts";
 import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
 import { createFile, deleteFile, getFile, listFiles } from "./_files.ts";
 import { streamJobEvents } from "./_events.ts";
@@ -153,11 +153,10 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
 
   mount(app, ctx, ROUTES.jobStatus, ({ c, caller, params }) => {
     ctx.limiter.pace(caller.keyId, params.jobId, "status", ctx.settings.perJobPollMs);
-    return reply(
-      c,
-      ROUTES.jobStatus,
-      toJobResource(requireJob(ctx.db, caller.workspace.id, params.jobId)),
-    );
+    // The stored resource text as is: the same bytes the event stream carried.
+    return c.body(jobResourceJson(ctx.db, caller.workspace.id, params.jobId), 200, {
+      "Content-Type": "application/json",
+    });
   });
 
   mount(app, ctx, ROUTES.cancelJob, ({ c, caller, params }) => {

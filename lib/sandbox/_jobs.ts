@@ -128,6 +128,22 @@ export function requireJob(db: Database, workspaceId: string, jobId: string): Jo
   return decode(row);
 }
 
+/**
+ * The current job resource of a job of this workspace as JSON text, or `404 not_found`. It
+ * is the job's latest event (every visible change appends the resource to the log), so the
+ * status route answers with the very text the event stream sent, without decoding the row.
+ */
+export function jobResourceJson(db: Database, workspaceId: string, jobId: string): string {
+  const row = db.get(
+    `SELECT e.data AS data FROM jobs j JOIN job_events e ON e.job_id = j.id AND e.seq = j.event_seq
+     WHERE j.id = ? AND j.workspace_id = ?`,
+    jobId,
+    workspaceId,
+  );
+  if (!row) throw new ApiFailure("not_found", `No job "${jobId}" in this workspace`);
+  return text(row, "data");
+}
+
 /** A job by id, any workspace (for the runner). */
 export function findJob(db: Database, jobId: string): JobRecord | undefined {
   const row = db.get("SELECT * FROM jobs WHERE id = ?", jobId);
