@@ -8,8 +8,12 @@ import { dirname } from "node:path";
 import { abortErrorOf, type HttpCore, type RequestOptions } from "./_core.ts";
 import { APIError, DownloadError } from "./errors.ts";
 
-/** Bytes gathered before each write to disk. */
-const WRITE_BYTES = 1024 * 1024;
+/** Write all of `bytes` at the file's position. */
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.byteLength;) {
+    offset += await file.write(bytes.subarray(offset));
+  }
+}
 
 /** A file on disk. */
 export interface DownloadedFile {
@@ -76,37 +80,23 @@ export async function downloadToFile(
       }
       using file = await Deno.open(partial, { write: true, create: true, append: written > 0 });
       if (!response.body) break;
-      // Network chunks are small (tens of KB): gathered into 1 MiB writes, a large file costs
-      // a few hundred write calls instead of tens of thousands. Whatever arrived is written
-      // even when the transfer breaks, so a resume starts exactly where the file ends.
+      // Chunk by chunk, each write overlapping the read of the next chunk (about twice as
+      // fast as waiting for each write). Not piped into `file.writable`: a pipe whose source
+      // breaks may leave chunks it already read unwritten, and resuming relies on every byte
+      // received being on disk; the size on disk is what the next attempt resumes from.
       const reader = response.body.getReader();
-      const buffer = new Uint8Array(WRITE_BYTES);
-      let held = 0;
-      const flush = async () => {
-        for (let offset = 0; offset < held;) {
-          offset += await file.write(buffer.subarray(offset, held));
-        }
-        written += held;
-        held = 0;
-      };
+      let pending: Promise<void> = Promise.resolve();
       try {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          if (held + value.byteLength > buffer.byteLength) await flush();
-          if (value.byteLength >= buffer.byteLength) {
-            for (let offset = 0; offset < value.byteLength;) {
-              offset += await file.write(value.subarray(offset));
-            }
-            written += value.byteLength;
-          } else {
-            buffer.set(value, held);
-            held += value.byteLength;
-          }
+          await pending;
+          pending = writeAll(file, value);
         }
       } finally {
-        await flush().catch(() => undefined);
+        await pending.catch(() => undefined);
         await reader.cancel().catch(() => undefined);
+        written = await Deno.stat(partial).then((info) => info.size, () => 0);
       }
       break;
     } catch (error) {
