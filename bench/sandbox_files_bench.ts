@@ -81,7 +81,7 @@ async function asResult(
 ): Promise<{ jobId: string; grewBy: number; againGrewBy: number }> {
   let fileId = "";
   // Sent by curl: this measures the server receiving, at the speed the network allows.
-  const upload = () => {
+  const upload = async () => {
     const sent = await new Deno.Command("curl", {
       args: [
         "-sS",
