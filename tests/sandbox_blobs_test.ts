@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { startSandbox } from "../lib/sandbox/mod.ts";
 import { optionsFromArgs } from "../lib/sandbox/main.ts";
 import { singleRange } from "../lib/sandbox/_download.ts";
+import { readMultipart } from "../lib/sandbox/_multipart.ts";
 import { ROUTES } from "../lib/contract/routes.ts";
 import { caller, expectOk, proteins } from "./sandbox_helpers.ts";
 
@@ -166,4 +167,54 @@ Deno.test("single ranges: a-b, a-, -n; several ranges or other units are ignored
   assert.equal(singleRange("bytes=0-1,5-6", 100), null);
   assert.equal(singleRange("items=0-1", 100), null);
   assert.equal(singleRange(undefined, 100), null);
+});
+
+Deno.test("the streaming multipart reader finds every boundary, however the body is split", async () => {
+  const boundary = "piq-0123456789abcdef";
+  const content = new Uint8Array(200_000);
+  for (let i = 0; i < content.length; i++) content[i] = (i * 7919) % 251;
+  // A near miss of the delimiter inside the content must stay content.
+  content.set(new TextEncoder().encode(`\r\n--${boundary.slice(0, -1)}X`), 1000);
+  const encoder = new TextEncoder();
+  const body = new Uint8Array([
+    ...encoder.encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\nhello\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\n` +
+        `Content-Type: application/octet-stream\r\n\r\n`,
+    ),
+    ...content,
+    ...encoder.encode(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="tags"\r\n\r\nt1\r\n--${boundary}--\r\n`,
+    ),
+  ]);
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    // Chunks of 1 to ~3 000 bytes, so boundaries fall at every kind of position.
+    let state = seed;
+    const next = () =>
+      (state = (state * 1103515245 + 12345) % 2 ** 31) % (seed % 2 ? 40 : 3000) + 1;
+    let offset = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= body.length) return controller.close();
+        const size = next();
+        controller.enqueue(body.slice(offset, offset + size));
+        offset += size;
+      },
+    });
+    let received = new Uint8Array(0);
+    const { fields } = await readMultipart(stream, boundary, {
+      maxFieldBytes: 1024,
+      onFile: async (part, file) => {
+        assert.equal(part.filename, "x.bin");
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of file) chunks.push(chunk);
+        received = new Uint8Array(
+          await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer(),
+        );
+      },
+    });
+    assert.deepEqual(received, content, `seed ${seed}`);
+    assert.deepEqual(fields.get("description"), ["hello"]);
+    assert.deepEqual(fields.get("tags"), ["t1"]);
+  }
 });

@@ -22,6 +22,12 @@ import type { Database } from "../_sqlite.ts";
 /** Objects up to this size stay inline in SQLite; larger ones go to files. */
 export const INLINE_MAX_BYTES = 256 * 1024;
 
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.byteLength;) {
+    offset += await file.write(bytes.subarray(offset));
+  }
+}
+
 /** Thrown by {@linkcode BlobStore.receive} when the stream passes its cap. */
 export class BlobTooLarge extends Error {
   /** The cap that was passed. */
@@ -87,6 +93,8 @@ export class BlobStore {
     let placed = false;
     try {
       const reader = body.getReader();
+      // Each write overlaps the read of the next chunk.
+      let pending: Promise<void> = Promise.resolve();
       try {
         for (;;) {
           const { value, done } = await reader.read();
@@ -95,11 +103,12 @@ export class BlobStore {
           if (size > options.maxBytes) throw new BlobTooLarge(options.maxBytes);
           options.onChunk?.(value);
           hash.update(value);
-          for (let offset = 0; offset < value.byteLength;) {
-            offset += await file.write(value.subarray(offset));
-          }
+          await pending;
+          pending = writeAll(file, value);
         }
+        await pending;
       } catch (error) {
+        await pending.catch(() => undefined);
         await reader.cancel().catch(() => undefined);
         throw error;
       }

@@ -82,9 +82,9 @@ class Bytes {
 
   /**
    * The next piece of a part's content, up to `separator`: `done` once the separator was
-   * found (and consumed), `null` if the body ended first. Chunks pass through without being
-   * copied: only the few bytes that might start the separator are held back, and the seam
-   * between them and the next chunk is checked on a small copy.
+   * found (and consumed), `null` if the body ended first. Only the few bytes that might start
+   * the separator are held back between chunks; the seam between them and the next chunk is
+   * checked on a small copy, and they then travel with that chunk's content.
    */
   async contentPiece(separator: Uint8Array): Promise<{ data: Uint8Array; done: boolean } | null> {
     for (;;) {
@@ -115,9 +115,16 @@ class Bytes {
         this.#buffer = value.subarray(p + separator.byteLength - carry.byteLength);
         return { data: carry.subarray(0, p), done: true };
       }
-      // The separator does not start in the carried bytes: they are content.
-      this.#buffer = value;
-      return { data: carry, done: false };
+      // The separator does not start in the carried bytes: they are content, sent with this
+      // chunk's content in one piece (one write downstream, not a tiny one per chunk).
+      const found = Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+        .indexOf(separator);
+      const cut = found >= 0 ? found : value.byteLength - (separator.byteLength - 1);
+      const data = new Uint8Array(carry.byteLength + cut);
+      data.set(carry);
+      data.set(value.subarray(0, cut), carry.byteLength);
+      this.#buffer = value.subarray(found >= 0 ? found + separator.byteLength : cut);
+      return { data, done: found >= 0 };
     }
   }
 
