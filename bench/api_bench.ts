@@ -21,25 +21,10 @@ import { type Sandbox, startSandbox } from "../lib/sandbox/mod.ts";
 import { ProteinIQ } from "../lib/client/client.ts";
 import { DOCUMENTED_POLLING } from "../lib/client/_wait.ts";
 import { ClientJob } from "../lib/client/_schemas.ts";
-
-function option(name: string, fallback: number): number {
-  const index = Deno.args.indexOf(`--${name}`);
-  return index >= 0 ? Number(Deno.args[index + 1]) : fallback;
-}
+import { median, option, percentile } from "./_stats.ts";
 
 const JOBS = option("jobs", 12);
 const CALLS = option("calls", 1000);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
 
 const WORKSPACE = {
   credits: 10_000_000,

@@ -67,7 +67,7 @@ async function setup(options: SandboxOptions & { fetch?: typeof fetch; events?: 
   return { sandbox, piq, count };
 }
 
-Deno.test("a batch keeps exactly the workspace's concurrency in flight and finishes every item", async () => {
+Deno.test("a batch runs the workspace's concurrency, queues as many again ahead, and finishes every item", async () => {
   const { sandbox, piq } = await setup();
   await using _ = sandbox;
   const batch = await runToolBatch(piq, {
@@ -88,19 +88,23 @@ Deno.test("a batch keeps exactly the workspace's concurrency in flight and finis
   await batch.wait({ display: false });
   assert.equal(batch.summary.completed, 15);
   assert.equal(batch.summary.credits, 15);
-  const jobs = sandbox.context.db.all("SELECT created_at, completed_at FROM jobs").map((row) => ({
-    start: Date.parse(String(row.created_at)),
-    end: Date.parse(String(row.completed_at)),
-  }));
-  assert.equal(jobs.length, 15);
-  let most = 0;
-  for (const job of jobs) {
-    most = Math.max(
-      most,
-      jobs.filter((other) => other.start <= job.start && other.end > job.start).length,
+  const rows = sandbox.context.db.all("SELECT created_at, started_at, completed_at FROM jobs");
+  assert.equal(rows.length, 15);
+  /** The most intervals open at once. */
+  const most = (jobs: { start: number; end: number }[]) =>
+    Math.max(
+      ...jobs.map((job) =>
+        jobs.filter((other) => other.start <= job.start && other.end > job.start).length
+      ),
     );
-  }
-  assert.equal(most, 3, "never more than 3 submitted and unfinished, and the limit was used");
+  const span = (from: string) =>
+    rows.map((row) => ({
+      start: Date.parse(String(row[from])),
+      end: Date.parse(String(row.completed_at)),
+    }));
+  // The default queueAhead is the concurrency: 3 running and up to 3 more waiting queued.
+  assert.equal(most(span("created_at")), 6, "3 in flight plus 3 queued ahead, never more");
+  assert.ok(most(span("started_at")) <= 3, "the server never ran more than the limit");
 });
 
 Deno.test("the whole batch is quoted first and refused over the budget or the credits, showing the total", async () => {

@@ -5,6 +5,12 @@
  * arrives once and in order; events already seen are dropped. It reports the stream as
  * unavailable (so the caller can poll instead) when the route is missing (404/405/501),
  * answers something other than `text/event-stream`, or keeps failing.
+ *
+ * "Failing" includes falling behind: a server that writes the `: live` comment once a
+ * connection has caught up (announced by `: marks-live`, as the sandbox does) lets the
+ * client see a connection that was cut while it still only replayed the backlog — a stream
+ * cut too often to keep up with the job. Such connections count toward the fallback, so the
+ * wait polls instead of trailing the job by one stale event per reconnect.
  * @module
  */
 import { EventSourceParserStream } from "../_deps/eventsource_parser_stream.ts";
@@ -56,6 +62,9 @@ export type EventsOutcome = { done: true } | { done: false; reason: string };
 
 /** Statuses whose answer means "this server has no events route". */
 const UNAVAILABLE = new Set([404, 405, 406, 501]);
+/** Comments of servers that mark a connection as caught up (see the module documentation). */
+const MARKS_LIVE = "marks-live";
+const LIVE = "live";
 /** The parser's buffer cap: one event is one job resource, far below this. */
 const MAX_EVENT_CHARS = 4 * 1024 * 1024;
 
@@ -80,6 +89,8 @@ export async function* followEvents(
   let lastEventId: string | undefined;
   let retryMs = policy.defaultRetryMs;
   let failures = 0;
+  // Whether this server marks caught-up connections; learned from its preamble.
+  let marksLive = false;
   for (;;) {
     let response: Response;
     try {
@@ -110,6 +121,7 @@ export async function* followEvents(
       return { done: false, reason: `the events route answered ${type || "no content type"}` };
     }
     let fresh = 0;
+    let live = false;
     let broken: string | undefined;
     // Any byte (an event, a keep-alive comment) proves the connection alive.
     const activity = { at: Date.now() };
@@ -127,6 +139,11 @@ export async function* followEvents(
         new EventSourceParserStream({
           onRetry: (ms) => {
             if (Number.isFinite(ms) && ms >= 0) retryMs = ms;
+          },
+          onComment: (comment) => {
+            const word = comment.trim();
+            if (word === MARKS_LIVE) marksLive = true;
+            if (word === LIVE) live = true;
           },
           maxBufferSize: MAX_EVENT_CHARS,
         }),
@@ -147,7 +164,8 @@ export async function* followEvents(
         }
         const job = parseEvent(event, jobId);
         fresh++;
-        failures = 0;
+        // Progress is only progress when the connection follows the job live.
+        if (!marksLive || live) failures = 0;
         yield job;
         if (isTerminal(job.status)) return { done: true };
       }
@@ -159,12 +177,15 @@ export async function* followEvents(
     } finally {
       await reader.cancel().catch(() => undefined);
     }
-    if (fresh === 0) {
+    if (live) failures = 0;
+    const behind = marksLive && !live;
+    if (fresh === 0 || behind) {
       failures++;
       if (failures >= policy.maxFailures) {
+        const what = fresh === 0 ? "no new event" : "only events older than the connection";
         return {
           done: false,
-          reason: `${failures} connections brought no new event${broken ? ` (${broken})` : ""}`,
+          reason: `${failures} connections brought ${what}${broken ? ` (${broken})` : ""}`,
         };
       }
     }

@@ -17,15 +17,16 @@ import {
   type SandboxEnv,
 } from "./_http.ts";
 import { readUpload } from "./_uploads.ts";
-import { cancelJob, quoteJob, startOfUtcDay, submitJob } from "./_submissions.ts";
-import { countJobs, countJobsSince, listJobs, requireJob, toJobResource } from "./_jobs.ts";
+import { cancelJob, quoteJob, submitJob, utcDay } from "./_submissions.ts";
+import { countJobs, countJobsOnDay, jobResourceJson, listJobs } from "./_jobs.ts";
 import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
 import { contentRange, resolveRange } from "./_range.ts";
 import { createFile, deleteFile, getFile, listFiles } from "./_files.ts";
 import { streamJobEvents } from "./_events.ts";
 import { openApiDocument } from "./_openapi.ts";
+import { blobResponse } from "./_download.ts";
 import { findTool, TOOLS } from "./tools/mod.ts";
-import { newId, sha256Hex } from "./_util.ts";
+import { newId } from "./_util.ts";
 import { fingerprint, idempotencyKeyOf, once } from "./_idempotency.ts";
 
 /** Build the app over a sandbox context. */
@@ -82,7 +83,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
           remaining: Math.max(0, caller.workspace.maxConcurrentJobs - running),
         },
         daily_jobs: {
-          used: countJobsSince(ctx.db, caller.workspace.id, startOfUtcDay()),
+          used: countJobsOnDay(ctx.db, caller.workspace.id, utcDay()),
           max: caller.workspace.dailyJobLimit,
         },
         public_api_rate_limit: {
@@ -161,11 +162,10 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
 
   mount(app, ctx, ROUTES.jobStatus, ({ c, caller, params }) => {
     ctx.limiter.pace(caller.keyId, params.jobId, "status", ctx.settings.perJobPollMs);
-    return reply(
-      c,
-      ROUTES.jobStatus,
-      toJobResource(requireJob(ctx.db, caller.workspace.id, params.jobId)),
-    );
+    // The stored resource text as is: the same bytes the event stream carried.
+    return c.body(jobResourceJson(ctx.db, caller.workspace.id, params.jobId), 200, {
+      "Content-Type": "application/json",
+    });
   });
 
   mount(app, ctx, ROUTES.cancelJob, ({ c, caller, params }) => {
@@ -201,7 +201,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
 
   mount(app, ctx, ROUTES.uploadFile, async ({ c, caller }) => {
     const key = idempotencyKeyOf(c);
-    const upload = await readUpload(c, ctx.settings.maxUploadBytes);
+    const upload = await readUpload(c, ctx.settings.maxUploadBytes, ctx.db);
     const scope = {
       workspaceId: caller.workspace.id,
       key,
@@ -211,7 +211,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
         mime_type: upload.mimeType,
         description: upload.description ?? null,
         tags: upload.tags ?? [],
-        sha256: sha256Hex(upload.data),
+        sha256: upload.sha256,
       }),
     };
     const outcome = once(ctx.db, scope, () => ({
@@ -237,7 +237,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
     return reply(c, ROUTES.deleteFile, { id: params.fileId, object: "file", deleted: true });
   });
 
-  app.get(`${DOWNLOAD_PREFIX}*`, (c) => {
+  app.get(`${DOWNLOAD_PREFIX}*`, async (c) => {
     const url = new URL(c.req.url);
     let key: string;
     try {
@@ -254,7 +254,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
       "ETag": `"${blob.sha256}"`,
       "Cache-Control": "private, no-store",
     };
-    const size = blob.data.byteLength;
+    const size = blob.size;
     const range = resolveRange(c.req.header("range"), size);
     if (range.kind === "unsatisfiable") {
       throw new ApiFailure(
@@ -268,13 +268,7 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
         },
       );
     }
-    if (range.kind === "partial") {
-      return c.body(blob.data.slice(range.start, range.end + 1), 206, {
-        ...headers,
-        "Content-Range": contentRange(range, size)!,
-      });
-    }
-    return c.body(blob.data, 200, headers);
+    return await blobResponse(blob, range, headers);
   });
 
   return app;

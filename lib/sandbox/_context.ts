@@ -48,7 +48,10 @@ export interface SandboxSettings {
   perJobPollMs: number;
   /** Largest JSON body accepted. */
   maxJsonBytes: number;
-  /** Largest uploaded file. */
+  /**
+   * Largest uploaded file, in bytes (default 10 MiB; the CLI's `--max-upload`). Uploads
+   * stream to the blob store next to the database, so a large cap costs disk, not memory.
+   */
   maxUploadBytes: number;
   /** Default tool time limit when the tool does not set one. */
   defaultTimeLimitSeconds: number;

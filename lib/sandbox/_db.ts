@@ -4,10 +4,18 @@
  * @module
  */
 import { Database } from "../_sqlite.ts";
+import { attachBlobStore, BlobStore } from "./_blobs.ts";
 
 export { bytes, Database, number, numberOrNull, type Row, text, textOrNull } from "../_sqlite.ts";
 
 const SCHEMA_VERSION = 1;
+
+/**
+ * The busy timeout of background writers (the runner, the minute meter): short, because
+ * node:sqlite waits synchronously and a blocked write blocks every request meanwhile. They
+ * retry instead.
+ */
+export const BACKGROUND_BUSY_MS = 20;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,6 +68,16 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_workspace ON jobs(workspace_id, seq DESC);
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, next_step_at);
+-- Unfinished jobs per workspace are few (bounded by its limits): counting them reads only them.
+CREATE INDEX IF NOT EXISTS jobs_by_workspace_status ON jobs(workspace_id, status);
+-- Jobs created per workspace and UTC day, kept in the transaction that inserts the job, so the
+-- daily limit costs one row read however many jobs the day already has.
+CREATE TABLE IF NOT EXISTS daily_job_counts (
+  workspace_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (workspace_id, day)
+);
 CREATE TABLE IF NOT EXISTS job_events (
   job_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
@@ -80,7 +98,8 @@ CREATE TABLE IF NOT EXISTS blobs (
   size_bytes INTEGER NOT NULL,
   sha256 TEXT NOT NULL,
   data BLOB NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  on_disk INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS result_files (
   job_id TEXT NOT NULL,
@@ -142,5 +161,33 @@ export function openSandboxDatabase(path: string): Database {
       `sandbox database schema ${version.value} is newer than this module understands (${SCHEMA_VERSION})`,
     );
   }
+  // Databases from before blobs could live on disk get the column (their blobs stay inline).
+  const columns = db.all("PRAGMA table_info(blobs)").map((row) => String(row.name));
+  if (!columns.includes("on_disk")) {
+    db.run("ALTER TABLE blobs ADD COLUMN on_disk INTEGER NOT NULL DEFAULT 0");
+  }
+  db.run("CREATE INDEX IF NOT EXISTS blobs_on_disk ON blobs(sha256) WHERE on_disk = 1");
+  attachBlobStore(
+    db,
+    path === ":memory:" ? BlobStore.temporary() : new BlobStore(`${path}.blobs`),
+  );
+  recountToday(db);
   return db;
+}
+
+/**
+ * Rebuild today's counters from the jobs table: a database written before the counters
+ * existed (or jobs inserted by hand) starts from the truth. One pass at open.
+ */
+function recountToday(db: Database): void {
+  const today = new Date().toISOString().slice(0, 10);
+  db.transaction(() => {
+    db.run("DELETE FROM daily_job_counts WHERE day >= ?", today);
+    db.run(
+      `INSERT INTO daily_job_counts (workspace_id, day, n)
+       SELECT workspace_id, substr(created_at, 1, 10), COUNT(*) FROM jobs
+       WHERE created_at >= ? GROUP BY workspace_id, substr(created_at, 1, 10)`,
+      today,
+    );
+  });
 }

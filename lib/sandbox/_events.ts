@@ -1,7 +1,14 @@
 /**
  * `GET /api/v1/jobs/{jobId}/events`: server-sent events, one per job change, each carrying
  * the job resource as `data` and its position in the job's event log as `id`. A reconnect
- * with `Last-Event-ID` resumes after that event; the stream closes after a terminal status.
+ * with `Last-Event-ID` resumes strictly after that event (nothing is sent twice); the stream
+ * closes after a terminal status.
+ *
+ * Once a connection has sent everything the log held (it is "live"), it writes the comment
+ * line `: live` — once per connection; the preamble's `: marks-live` says it will. Comments are
+ * ignored by every SSE parser; a client
+ * that reads them can tell a connection that only caught up on old events and was cut (a
+ * stream that cannot keep up) from one that followed the job live.
  * @module
  */
 import type { Context } from "../_deps/hono.ts";
@@ -12,6 +19,10 @@ import type { SandboxContext } from "./_context.ts";
 import type { SandboxEnv } from "./_http.ts";
 import { findJob, jobEventsAfter, requireJob } from "./_jobs.ts";
 
+/** The comment a connection writes once it has caught up with the job's event log. */
+export const LIVE_COMMENT = "live";
+/** The preamble comment announcing {@linkcode LIVE_COMMENT}. */
+export const MARKS_LIVE_COMMENT = "marks-live";
 /** Tells clients how long to wait before reconnecting. */
 export const RECONNECT_MS = 1000;
 const KEEPALIVE_MS = 15_000;
@@ -41,9 +52,10 @@ export function streamJobEvents(
     const onClosing = () => wake();
     ctx.closing.addEventListener("abort", onClosing);
     let sent = 0;
+    let live = false;
     let lastWrite = Date.now();
     try {
-      await stream.write(`retry: ${RECONNECT_MS}\n\n`);
+      await stream.write(`retry: ${RECONNECT_MS}\n: ${MARKS_LIVE_COMMENT}\n\n`);
       while (!stream.aborted && !ctx.closing.aborted) {
         let terminal = false;
         // Read the status before the log: a terminal status seen here guarantees its event is
@@ -66,6 +78,11 @@ export function streamJobEvents(
           }
         }
         if (terminal) return;
+        if (!live && !changed) {
+          live = true;
+          await stream.write(`: ${LIVE_COMMENT}\n\n`);
+          lastWrite = Date.now();
+        }
         if (Date.now() - lastWrite >= KEEPALIVE_MS) {
           await stream.write(": keep-alive\n\n");
           lastWrite = Date.now();

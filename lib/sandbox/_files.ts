@@ -1,46 +1,118 @@
 /**
- * Stored bytes (blobs) and saved workspace files. Blobs live in SQLite next to the rows that
- * point at them, so a result and its files are committed together or not at all.
+ * Stored bytes (blobs) and saved workspace files. A blob's row lives in SQLite next to the
+ * rows that point at them, so a result and its files are committed together or not at all;
+ * its bytes are inline when small and in the content-addressed blob store (a file next to the
+ * database, see `_blobs.ts`) when large, so no large object is ever read whole to be served.
  * @module
  */
 import type { FileResource } from "../contract/files.ts";
 import { bytes, type Database, number, type Row, text, textOrNull } from "./_db.ts";
 import { ApiFailure } from "./_failure.ts";
 import { newId, nowIso, sha256Hex } from "./_util.ts";
+import { blobStoreOf, INLINE_MAX_BYTES } from "./_blobs.ts";
+import type { Upload } from "./_uploads.ts";
 
 /** Store bytes under a key (replacing nothing: keys are unique per object). */
 export function putBlob(
   db: Database,
   blob: { key: string; workspaceId: string; contentType: string; data: Uint8Array },
 ): void {
+  const sha256 = sha256Hex(blob.data);
+  const onDisk = blob.data.byteLength > INLINE_MAX_BYTES;
+  if (onDisk) blobStoreOf(db).putSync(blob.data, sha256);
+  insertBlobRow(db, {
+    ...blob,
+    size: blob.data.byteLength,
+    sha256,
+    data: onDisk ? new Uint8Array(0) : blob.data,
+    onDisk,
+  });
+}
+
+/** Record bytes already in the blob store (a streamed upload) under a key. */
+export function putStoredBlob(
+  db: Database,
+  blob: { key: string; workspaceId: string; contentType: string; sha256: string; size: number },
+): void {
+  insertBlobRow(db, { ...blob, data: new Uint8Array(0), onDisk: true });
+}
+
+function insertBlobRow(
+  db: Database,
+  blob: {
+    key: string;
+    workspaceId: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    data: Uint8Array;
+    onDisk: boolean;
+  },
+): void {
   db.run(
-    `INSERT INTO blobs (key, workspace_id, content_type, size_bytes, sha256, data, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO blobs (key, workspace_id, content_type, size_bytes, sha256, data, created_at,
+       on_disk)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     blob.key,
     blob.workspaceId,
     blob.contentType,
-    blob.data.byteLength,
-    sha256Hex(blob.data),
+    blob.size,
+    blob.sha256,
     blob.data,
     nowIso(),
+    blob.onDisk ? 1 : 0,
   );
 }
 
-/** A stored object, or undefined. */
-export function getBlob(
-  db: Database,
-  key: string,
-):
-  | { contentType: string; data: Uint8Array<ArrayBuffer>; sha256: string; workspaceId: string }
-  | undefined {
-  const row = db.get("SELECT * FROM blobs WHERE key = ?", key);
+/** A stored object's description: its bytes inline, or the path of its file. */
+export interface StoredBlob {
+  contentType: string;
+  sha256: string;
+  workspaceId: string;
+  size: number;
+  /** The bytes, for a small object kept in SQLite. */
+  data?: Uint8Array<ArrayBuffer>;
+  /** The file holding the bytes, for a large one. */
+  path?: string;
+}
+
+/** A stored object, or undefined. Reads no bytes of an object kept on disk. */
+export function getBlob(db: Database, key: string): StoredBlob | undefined {
+  const row = db.get(
+    `SELECT content_type, sha256, workspace_id, size_bytes, on_disk,
+       CASE WHEN on_disk = 1 THEN NULL ELSE data END AS data
+     FROM blobs WHERE key = ?`,
+    key,
+  );
   if (!row) return undefined;
+  const sha256 = text(row, "sha256");
+  const onDisk = number(row, "on_disk") === 1;
   return {
     contentType: text(row, "content_type"),
-    data: bytes(row, "data"),
-    sha256: text(row, "sha256"),
+    sha256,
     workspaceId: text(row, "workspace_id"),
+    size: number(row, "size_bytes"),
+    ...(onDisk ? { path: blobStoreOf(db).pathOf(sha256) } : { data: bytes(row, "data") }),
   };
+}
+
+/** A stored object's bytes, whole (for tools reading a saved file). */
+export function blobBytes(db: Database, blob: StoredBlob): Uint8Array<ArrayBuffer> {
+  return blob.data ?? blobStoreOf(db).readSync(blob.sha256);
+}
+
+/** Delete a blob row, and its file when no other row shares the content. */
+export function deleteBlob(db: Database, key: string): void {
+  const row = db.get("SELECT sha256, on_disk FROM blobs WHERE key = ?", key);
+  if (!row) return;
+  db.run("DELETE FROM blobs WHERE key = ?", key);
+  if (number(row, "on_disk") === 1) releaseBlob(db, text(row, "sha256"));
+}
+
+/** Remove a stored file if no blob row refers to it (an upload that was refused, a delete). */
+export function releaseBlob(db: Database, sha256: string): void {
+  const used = db.get("SELECT 1 AS used FROM blobs WHERE sha256 = ? AND on_disk = 1", sha256);
+  if (!used) blobStoreOf(db).removeSync(sha256);
 }
 
 const FORMATS: Record<string, string> = {
@@ -132,26 +204,18 @@ function toFileResource(row: Row): FileResource {
 /** Save an uploaded file and its bytes. */
 export function createFile(
   db: Database,
-  file: {
-    workspaceId: string;
-    uploaderKeyId: string;
-    originalName: string;
-    mimeType: string;
-    data: Uint8Array;
-    description?: string;
-    tags?: string[];
-  },
+  file: Upload & { workspaceId: string; uploaderKeyId: string },
 ): FileResource {
   return db.transaction(() => {
     const id = newId("file");
     const filename = safeFileName(file.originalName);
     const blobKey = `files/${file.workspaceId}/${id}`;
-    putBlob(db, {
-      key: blobKey,
-      workspaceId: file.workspaceId,
-      contentType: file.mimeType,
-      data: file.data,
-    });
+    const blob = { key: blobKey, workspaceId: file.workspaceId, contentType: file.mimeType };
+    if (file.stored || !file.data) {
+      putStoredBlob(db, { ...blob, sha256: file.sha256, size: file.size });
+    } else {
+      putBlob(db, { ...blob, data: file.data });
+    }
     const now = nowIso();
     db.run(
       `INSERT INTO files (id, workspace_id, uploader_key_id, filename, original_name, format,
@@ -165,8 +229,8 @@ export function createFile(
       file.originalName.slice(0, 255),
       formatOfName(filename),
       file.mimeType,
-      file.data.byteLength,
-      sha256Hex(file.data),
+      file.size,
+      file.sha256,
       blobKey,
       file.description ?? null,
       JSON.stringify(file.tags ?? []),
@@ -251,9 +315,7 @@ export function deleteFile(db: Database, workspaceId: string, fileId: string): v
     );
     if (!row) throw new ApiFailure("not_found", `No file "${fileId}" in this workspace`);
     db.run("DELETE FROM files WHERE id = ?", fileId);
-    if (text(row, "storage_owner") === "FILE_LIBRARY") {
-      db.run("DELETE FROM blobs WHERE key = ?", text(row, "blob_key"));
-    }
+    if (text(row, "storage_owner") === "FILE_LIBRARY") deleteBlob(db, text(row, "blob_key"));
   });
 }
 
@@ -271,5 +333,8 @@ export function readFileText(
   if (!row) return undefined;
   const blob = getBlob(db, text(row, "blob_key"));
   if (!blob) return undefined;
-  return { content: new TextDecoder().decode(blob.data), format: textOrNull(row, "format") };
+  return {
+    content: new TextDecoder().decode(blobBytes(db, blob)),
+    format: textOrNull(row, "format"),
+  };
 }

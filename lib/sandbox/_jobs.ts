@@ -128,6 +128,22 @@ export function requireJob(db: Database, workspaceId: string, jobId: string): Jo
   return decode(row);
 }
 
+/**
+ * The current job resource of a job of this workspace as JSON text, or `404 not_found`. It
+ * is the job's latest event (every visible change appends the resource to the log), so the
+ * status route answers with the very text the event stream sent, without decoding the row.
+ */
+export function jobResourceJson(db: Database, workspaceId: string, jobId: string): string {
+  const row = db.get(
+    `SELECT e.data AS data FROM jobs j JOIN job_events e ON e.job_id = j.id AND e.seq = j.event_seq
+     WHERE j.id = ? AND j.workspace_id = ?`,
+    jobId,
+    workspaceId,
+  );
+  if (!row) throw new ApiFailure("not_found", `No job "${jobId}" in this workspace`);
+  return text(row, "data");
+}
+
 /** A job by id, any workspace (for the runner). */
 export function findJob(db: Database, jobId: string): JobRecord | undefined {
   const row = db.get("SELECT * FROM jobs WHERE id = ?", jobId);
@@ -141,7 +157,11 @@ export function jobsInStatus(db: Database, statuses: readonly JobStatus[]): JobR
     .map(decode);
 }
 
-/** Count a workspace's jobs in the given statuses. */
+/**
+ * Count a workspace's jobs in the given statuses. Read through the `(workspace_id, status)`
+ * index, so the cost is the number of matching jobs — small for the unfinished statuses the
+ * limits ask about — not the size of the workspace's history.
+ */
 export function countJobs(
   db: Database,
   workspaceId: string,
@@ -156,12 +176,15 @@ export function countJobs(
   return row ? number(row, "n") : 0;
 }
 
-/** Jobs created by a workspace since a time (for the daily limit). */
-export function countJobsSince(db: Database, workspaceId: string, sinceIso: string): number {
+/**
+ * Jobs a workspace created on the UTC day `day` (`YYYY-MM-DD`), for the daily limit: one row
+ * of the counters {@linkcode insertJob} keeps.
+ */
+export function countJobsOnDay(db: Database, workspaceId: string, day: string): number {
   const row = db.get(
-    "SELECT COUNT(*) AS n FROM jobs WHERE workspace_id = ? AND created_at >= ?",
+    "SELECT n FROM daily_job_counts WHERE workspace_id = ? AND day = ?",
     workspaceId,
-    sinceIso,
+    day,
   );
   return row ? number(row, "n") : 0;
 }
@@ -229,6 +252,7 @@ export function insertJob(
     nextStepAt: number;
   },
 ): JobRecord {
+  const createdAt = nowIso();
   db.run(
     `INSERT INTO jobs (id, workspace_id, api_key_id, tool, name, status, progress, request,
        resolved_inputs, settings, credits_used, billing, created_at, next_step_at)
@@ -243,8 +267,14 @@ export function insertJob(
     JSON.stringify(job.settings),
     job.creditsUsed,
     job.billing ? JSON.stringify(job.billing) : null,
-    nowIso(),
+    createdAt,
     job.nextStepAt,
+  );
+  db.run(
+    `INSERT INTO daily_job_counts (workspace_id, day, n) VALUES (?, ?, 1)
+     ON CONFLICT (workspace_id, day) DO UPDATE SET n = n + 1`,
+    job.workspaceId,
+    createdAt.slice(0, 10),
   );
   return updateJob(db, job.id, {});
 }

@@ -26,6 +26,10 @@ import type { JobRecord } from "./_jobs.ts";
 import { updateJob } from "./_jobs.ts";
 import { book, heldCredits } from "./_credits.ts";
 import { getWorkspace } from "./_workspaces.ts";
+import { BACKGROUND_BUSY_MS } from "./_db.ts";
+
+/** How soon a minute that could not be booked (database busy) is tried again. */
+const RETRY_MS = 100;
 
 /** What a metered job comes to. */
 export interface Settlement {
@@ -46,6 +50,7 @@ export class MinuteMeter {
   #startedAt = 0;
   #stoppedAt: number | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #retrying = false;
   #reason: string | undefined;
 
   /** A meter for `job`; `owns` says whether this runner still runs it. */
@@ -78,12 +83,10 @@ export class MinuteMeter {
   start(): void {
     if (this.#startedAt !== 0) return;
     this.#startedAt = Date.now();
-    if (!this.#beginMinute()) return;
-    const timer = setInterval(() => {
-      if (!this.#beginMinute()) this.stop();
-    }, this.#ctx.settings.billingMinuteMs);
+    const timer = setInterval(() => this.#nextMinute(), this.#ctx.settings.billingMinuteMs);
     Deno.unrefTimer(timer);
     this.#timer = timer;
+    this.#nextMinute();
   }
 
   /** Stop the clock (the tool returned, or the budget ran out). */
@@ -102,6 +105,30 @@ export class MinuteMeter {
       heldCredits: heldCredits(this.#ctx.db, this.#job.id),
       billableRuntimeSeconds: Math.round(runtimeMs / this.#ctx.settings.billingMinuteMs * 60),
     };
+  }
+
+  /**
+   * The clock's tick. A database error (another process holding the lock) is retried soon by
+   * one chain of retries; the interval leaves the minute to that chain meanwhile.
+   */
+  #nextMinute(fromRetry = false): void {
+    if (this.#retrying && !fromRetry) return;
+    try {
+      const ok = this.#ctx.db.withBusyTimeout(BACKGROUND_BUSY_MS, () => this.#beginMinute());
+      this.#retrying = false;
+      if (!ok) this.stop();
+    } catch (error) {
+      if (this.#timer === undefined) return;
+      if (!this.#retrying) {
+        console.error(
+          `sandbox: job ${this.#job.id} could not book its next minute, retrying:`,
+          error instanceof Error ? error.message : error,
+        );
+      }
+      this.#retrying = true;
+      const retry = setTimeout(() => this.#nextMinute(true), RETRY_MS);
+      Deno.unrefTimer(retry);
+    }
   }
 
   /** Begin the next minute if the job may pay for it; otherwise stop it at its budget. */

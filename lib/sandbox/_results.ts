@@ -10,7 +10,7 @@ import { RESULT_READY_STATUSES, TERMINAL_STATUSES } from "../contract/jobs.ts";
 import type { SandboxContext } from "./_context.ts";
 import { type Database, number, text } from "./_db.ts";
 import { ApiFailure } from "./_failure.ts";
-import { getBlob, putBlob } from "./_files.ts";
+import { deleteBlob, getBlob, putBlob, type StoredBlob } from "./_files.ts";
 import { requireJob } from "./_jobs.ts";
 import type { ToolOutput } from "./tools/_types.ts";
 import { nowIso } from "./_util.ts";
@@ -28,7 +28,7 @@ export function storeResult(
   db.run("DELETE FROM results WHERE job_id = ?", job.id);
   output.files.forEach((file, ordinal) => {
     const key = `outputs/${job.id}/${file.name}`;
-    db.run("DELETE FROM blobs WHERE key = ?", key);
+    deleteBlob(db, key);
     putBlob(db, {
       key,
       workspaceId: job.workspaceId,
@@ -81,7 +81,7 @@ export function verifyDownload(
   ctx: SandboxContext,
   key: string,
   params: URLSearchParams,
-): { contentType: string; data: Uint8Array<ArrayBuffer>; sha256: string } {
+): StoredBlob {
   const expires = Number(params.get("expires"));
   const presented = params.get("signature") ?? "";
   if (!Number.isInteger(expires) || !/^[0-9a-f]{64}$/.test(presented)) {

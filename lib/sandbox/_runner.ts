@@ -6,6 +6,12 @@
  * Only the holder of a lease row runs jobs; the others serve requests from the same tables.
  * A runner that takes the lease over re-runs the jobs its predecessor left PROCESSING, via
  * RETRY — credits were booked at submission and the ledger refuses a second booking.
+ *
+ * Nothing the runner does may end the server: a tick that fails (another process holding the
+ * write lock past the busy timeout, a worker that cannot be spawned) is logged and the next
+ * tick tries again; a job whose outcome cannot be written yet keeps its outcome and retries
+ * writing it. The runner waits for the lock only briefly ({@linkcode BACKGROUND_BUSY_MS}):
+ * node:sqlite waits synchronously, and a long wait would stall every request meanwhile.
  * @module
  */
 import type { SandboxContext } from "./_context.ts";
@@ -15,7 +21,7 @@ import { book, heldCredits, refundJob } from "./_credits.ts";
 import { ToolRunError, type WorkerPool } from "./_worker_pool.ts";
 import { findTool } from "./tools/mod.ts";
 import type { ToolOutput } from "./tools/_types.ts";
-import { text } from "./_db.ts";
+import { BACKGROUND_BUSY_MS, text } from "./_db.ts";
 import { MinuteMeter } from "./_metering.ts";
 import { nowIso, randomToken } from "./_util.ts";
 
@@ -23,6 +29,8 @@ const LEASE_KEY = "runner_lease";
 const LEASE_MS = 4000;
 const TICK_MS = 100;
 const MAX_ATTEMPTS = 3;
+/** A failure logged once per streak, then at most this often while it lasts. */
+const LOG_EVERY_MS = 10_000;
 /** Progress events at most this often per job. */
 const PROGRESS_INTERVAL_MS = 150;
 
@@ -37,6 +45,7 @@ export class Runner {
   #leaseRenewedAt = 0;
   #ticking = false;
   #stopped = false;
+  readonly #loggedAt = new Map<string, number>();
 
   /** A runner over a context and pool. */
   constructor(ctx: SandboxContext, pool: WorkerPool) {
@@ -80,15 +89,54 @@ export class Runner {
     this.#holding = false;
   }
 
-  /** One scheduling pass. Public for tests that step time by hand. */
+  /** One scheduling pass. Public for tests that step time by hand. Never throws. */
   tick(): void {
     if (this.#ticking || this.#stopped) return;
     this.#ticking = true;
     try {
-      if (!this.#holdLease()) return;
-      this.#advance();
+      this.#ctx.db.withBusyTimeout(BACKGROUND_BUSY_MS, () => {
+        if (!this.#holdLease()) return;
+        this.#advance();
+      });
+    } catch (error) {
+      this.#failed("a scheduling pass failed; retrying on the next tick", error);
     } finally {
       this.#ticking = false;
+    }
+  }
+
+  /** Log a failure: at most once every {@linkcode LOG_EVERY_MS} per kind, so a long lock does not flood. */
+  #failed(what: string, error: unknown): void {
+    if (this.#stopped) return;
+    const now = Date.now();
+    const kind = what.replace(/job_\w+/g, "job");
+    if (now - (this.#loggedAt.get(kind) ?? -Infinity) < LOG_EVERY_MS) return;
+    this.#loggedAt.set(kind, now);
+    console.error(`sandbox: runner: ${what}:`, error instanceof Error ? error.message : error);
+  }
+
+  /**
+   * Write something a job's run depends on (its outcome, its retry), trying again until it
+   * lands or the runner stops: the outcome of a finished tool must not be lost to a busy lock.
+   */
+  async #persist(what: string, write: () => void): Promise<void> {
+    for (let delay = TICK_MS; !this.#stopped; delay = Math.min(delay * 2, 2000)) {
+      try {
+        this.#ctx.db.withBusyTimeout(BACKGROUND_BUSY_MS, write);
+        return;
+      } catch (error) {
+        this.#failed(`${what}; retrying`, error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /** Ownership for timers: a busy database counts as "still ours" (the next check decides). */
+  #stillOwns(jobId: string): boolean {
+    try {
+      return this.#ctx.db.withBusyTimeout(BACKGROUND_BUSY_MS, () => this.#owns(jobId));
+    } catch {
+      return true;
     }
   }
 
@@ -195,15 +243,23 @@ export class Runner {
     const publish = () => {
       const progress = Math.min(99, Math.floor(visibleFraction() * 100));
       const now = Date.now();
-      if (progress <= shown || now - shownAt < PROGRESS_INTERVAL_MS || !this.#owns(job.id)) return;
-      shown = progress;
-      shownAt = now;
-      this.#set(job.id, { progress });
+      if (progress <= shown || now - shownAt < PROGRESS_INTERVAL_MS) return;
+      try {
+        this.#ctx.db.withBusyTimeout(BACKGROUND_BUSY_MS, () => {
+          if (!this.#owns(job.id)) return;
+          this.#set(job.id, { progress });
+          shown = progress;
+          shownAt = now;
+        });
+      } catch (error) {
+        // Progress is cosmetic: the next publish tries again.
+        this.#failed(`job ${job.id} progress could not be written`, error);
+      }
     };
     const ticker = setInterval(publish, PROGRESS_INTERVAL_MS / 2);
     const stop = new AbortController();
     const meter = job.billing?.mode === "per_minute"
-      ? new MinuteMeter(this.#ctx, job, () => this.#owns(job.id), () => stop.abort())
+      ? new MinuteMeter(this.#ctx, job, () => this.#stillOwns(job.id), () => stop.abort())
       : undefined;
     try {
       if (!tool) throw new ToolRunError("failed", `tool ${job.tool} is no longer available`);
@@ -239,7 +295,10 @@ export class Runner {
       }
       if (meter?.exceeded) {
         if (this.#stopped) return;
-        this.#finish(job, startedAt, { status: "BUDGET_EXCEEDED", output, meter });
+        await this.#persist(
+          `job ${job.id} could not be finished`,
+          () => this.#finish(job, startedAt, { status: "BUDGET_EXCEEDED", output, meter }),
+        );
         return;
       }
       toolFraction = 1;
@@ -249,30 +308,43 @@ export class Runner {
         publish();
       }
       if (this.#stopped) return;
-      this.#finish(job, startedAt, { status: "COMPLETED", output, meter });
+      const completed = output;
+      await this.#persist(
+        `job ${job.id} could not be finished`,
+        () => this.#finish(job, startedAt, { status: "COMPLETED", output: completed, meter }),
+      );
     } catch (error) {
       if (this.#stopped) return;
       const failure = error instanceof ToolRunError
         ? error
         : new ToolRunError("failed", String(error));
       if (failure.kind === "crashed" && job.attempts < MAX_ATTEMPTS) {
-        if (this.#owns(job.id)) {
+        console.error(
+          `sandbox: job ${job.id}: tool worker crashed (attempt ${job.attempts}), retrying:`,
+          failure.message,
+        );
+        await this.#persist(`job ${job.id} could not be set to RETRY`, () => {
+          if (!this.#owns(job.id)) return;
           this.#set(job.id, {
             status: "RETRY",
             runOwner: null,
             nextStepAt: Date.now() + pace.retryDelayMs,
           });
           this.wake();
-        }
+        });
         return;
       }
-      this.#finish(job, startedAt, {
-        status: failure.kind === "timeout" ? "TIMEOUT" : "FAILED",
-        error: failure.kind === "crashed"
-          ? `${failure.message} (gave up after ${job.attempts} attempts)`
-          : failure.message,
-        meter,
-      });
+      await this.#persist(
+        `job ${job.id} could not be finished`,
+        () =>
+          this.#finish(job, startedAt, {
+            status: failure.kind === "timeout" ? "TIMEOUT" : "FAILED",
+            error: failure.kind === "crashed"
+              ? `${failure.message} (gave up after ${job.attempts} attempts)`
+              : failure.message,
+            meter,
+          }),
+      );
     } finally {
       clearInterval(ticker);
       meter?.stop();

@@ -19,7 +19,7 @@ import { type Price, priceRequest } from "./_pricing.ts";
 import { type ApiKeyRecord, getWorkspace, type Workspace } from "./_workspaces.ts";
 import {
   countJobs,
-  countJobsSince,
+  countJobsOnDay,
   insertJob,
   requireJob,
   toJobResource,
@@ -41,10 +41,9 @@ export interface Caller {
 const RUNNING = ["PROCESSING", "RETRY"] as const;
 const ACTIVE = ["PENDING", "QUEUED", "PROCESSING", "RETRY"] as const;
 
-/** Midnight UTC of today: daily limits count jobs created since then. */
-export function startOfUtcDay(now = new Date()): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
-    .toISOString();
+/** Today's UTC date (`YYYY-MM-DD`): daily limits count the jobs created on it. */
+export function utcDay(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
 }
 
 function check(ctx: SandboxContext, caller: Caller, body: z.output<typeof QuoteRequest>) {
@@ -92,7 +91,7 @@ function limitsOf(ctx: SandboxContext, workspace: Workspace) {
   return {
     active_concurrent_jobs: countJobs(ctx.db, workspace.id, RUNNING),
     max_concurrent_jobs: workspace.maxConcurrentJobs,
-    daily_limit_used: countJobsSince(ctx.db, workspace.id, startOfUtcDay()),
+    daily_limit_used: countJobsOnDay(ctx.db, workspace.id, utcDay()),
     daily_limit_max: workspace.dailyJobLimit,
   };
 }

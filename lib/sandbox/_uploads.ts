@@ -1,7 +1,9 @@
 /**
  * Reading `POST /api/v1/files` bodies: `multipart/form-data` with a `file` part, or JSON
- * (`{filename, content | content_base64, …}`). The body is read with a hard size cap (`413`
- * as soon as it passes it, declared length or not); other content types are `415`; the
+ * (`{filename, content | content_base64, …}`). A multipart file part streams straight to the
+ * blob store, hashed on the way, never whole in memory; a JSON body is read whole (it must be
+ * parsed). Either has a hard size cap (`413` as soon as it passes it, declared length or
+ * not); other content types are `415`; the
  * declared MIME type must be a MIME type, and a file whose name says it is a text format
  * (FASTA, PDB, CSV…) must be UTF-8 text — a binary blob named `x.fasta` is `415`.
  * @module
@@ -11,13 +13,24 @@ import { Buffer } from "node:buffer";
 import { FileUploadJson } from "../contract/files.ts";
 import { ApiFailure } from "./_failure.ts";
 import { parseOrFail, readBody, type SandboxEnv, tooLarge } from "./_http.ts";
-import { formatOfName, mimeOfFormat, TEXT_FORMATS } from "./_files.ts";
+import { formatOfName, mimeOfFormat, releaseBlob, TEXT_FORMATS } from "./_files.ts";
+import { blobStoreOf, BlobTooLarge } from "./_blobs.ts";
+import type { Database } from "./_db.ts";
+import { MultipartError, readMultipart as readMultipartStream } from "./_multipart.ts";
+import { sha256Hex } from "./_util.ts";
 
-/** An upload as the file store takes it. */
+/** An upload as the file store takes it: bytes in memory, or already in the blob store. */
 export interface Upload {
   originalName: string;
   mimeType: string;
-  data: Uint8Array;
+  /** The bytes, when they were read into memory (JSON uploads). */
+  data?: Uint8Array;
+  /** Already streamed into the blob store under `sha256`. */
+  stored: boolean;
+  sha256: string;
+  size: number;
+  /** Whether the bytes are UTF-8 text without NUL (checked on the way in). */
+  text: boolean;
   description?: string;
   tags?: string[];
 }
@@ -34,11 +47,15 @@ function invalid(path: string, message: string): ApiFailure {
 }
 
 /** Read and check an upload body. */
-export async function readUpload(c: Context<SandboxEnv>, maxBytes: number): Promise<Upload> {
+export async function readUpload(
+  c: Context<SandboxEnv>,
+  maxBytes: number,
+  db: Database,
+): Promise<Upload> {
   const type = c.req.header("content-type") ?? "";
   let upload: Upload;
   if (/^multipart\/form-data\s*;/i.test(type)) {
-    upload = await readMultipart(c.req.raw, type, maxBytes);
+    upload = await readMultipart(c.req.raw, type, maxBytes, db);
   } else if (/^application\/json\s*(;|$)/i.test(type)) {
     upload = await readJsonUpload(c.req.raw, maxBytes);
   } else {
@@ -49,38 +66,96 @@ export async function readUpload(c: Context<SandboxEnv>, maxBytes: number): Prom
       { details: { received_content_type: type.slice(0, 100) || null } },
     );
   }
-  return checkUpload(upload);
+  try {
+    return checkUpload(upload);
+  } catch (error) {
+    if (upload.stored) releaseBlob(db, upload.sha256);
+    throw error;
+  }
 }
 
-async function readMultipart(request: Request, type: string, maxBytes: number): Promise<Upload> {
-  const raw = await readBody(request, maxBytes + MULTIPART_OVERHEAD);
-  let form: FormData;
+async function readMultipart(
+  request: Request,
+  type: string,
+  maxBytes: number,
+  db: Database,
+): Promise<Upload> {
+  const store = blobStoreOf(db);
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes + MULTIPART_OVERHEAD) {
+    await request.body?.cancel().catch(() => {});
+    throw tooLarge(maxBytes);
+  }
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
+  if (!boundary || !request.body) throw invalid("file", "the multipart body is malformed");
+  let file:
+    | { name?: string; type: string; sha256: string; size: number; text: boolean }
+    | undefined;
+  let fields: Map<string, string[]>;
   try {
-    form = await new Response(raw as Uint8Array<ArrayBuffer>, { headers: { "content-type": type } })
-      .formData();
-  } catch {
-    throw invalid("file", "the multipart body is malformed");
+    ({ fields } = await readMultipartStream(request.body, boundary[1] ?? boundary[2], {
+      maxFieldBytes: MULTIPART_OVERHEAD,
+      onFile: async (part, stream) => {
+        if (part.name !== "file" || file) {
+          await stream.cancel();
+          throw invalid(part.name, "send one file, in a multipart part named 'file'");
+        }
+        const text = textTracker();
+        const stored = await store.receive(stream, { maxBytes, onChunk: text.update });
+        file = { name: part.filename, type: part.contentType, ...stored, text: text.done() };
+      },
+    }));
+  } catch (error) {
+    if (file) releaseBlob(db, file.sha256);
+    if (error instanceof BlobTooLarge) throw tooLarge(maxBytes);
+    if (error instanceof MultipartError) {
+      throw invalid("file", `the multipart body is malformed: ${error.message}`);
+    }
+    if (error instanceof ApiFailure) throw error;
+    throw new ApiFailure("validation_error", "The request body could not be read completely", {
+      details: { issues: [{ path: "(body)", message: "connection closed mid-body" }] },
+    });
   }
-  const file = form.get("file");
-  if (!(file instanceof File)) {
-    throw invalid("file", "send the file in a multipart part named 'file'");
-  }
-  if (file.size > maxBytes) throw tooLarge(maxBytes);
-  const field = (name: string): string | undefined => {
-    const value = form.get(name);
-    if (value instanceof File) throw invalid(name, "must be a text field, not a file");
-    return value ?? undefined;
-  };
-  const tags = form.getAll("tags").map((tag) => {
-    if (tag instanceof File) throw invalid("tags", "must be text fields");
-    return tag;
-  }).filter(Boolean);
+  if (!file) throw invalid("file", "send the file in a multipart part named 'file'");
+  const field = (name: string): string | undefined => fields.get(name)?.[0];
   return {
     originalName: field("filename") ?? file.name ?? "",
     mimeType: field("mime_type") ?? file.type ?? "",
-    data: new Uint8Array(await file.arrayBuffer()),
+    stored: true,
+    sha256: file.sha256,
+    size: file.size,
+    text: file.text,
     description: field("description"),
-    tags,
+    tags: (fields.get("tags") ?? []).filter(Boolean),
+  };
+}
+
+/** Tracks, chunk by chunk, whether bytes are UTF-8 text without NUL. */
+function textTracker(): { update: (chunk: Uint8Array) => void; done: () => boolean } {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let text = true;
+  return {
+    update: (chunk) => {
+      if (!text) return;
+      if (chunk.includes(0)) {
+        text = false;
+        return;
+      }
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        text = false;
+      }
+    },
+    done: () => {
+      if (!text) return false;
+      try {
+        decoder.decode();
+        return true;
+      } catch {
+        return false;
+      }
+    },
   };
 }
 
@@ -116,6 +191,10 @@ async function readJsonUpload(request: Request, maxBytes: number): Promise<Uploa
     originalName: body.filename,
     mimeType: body.mime_type ?? "",
     data,
+    stored: false,
+    sha256: sha256Hex(data),
+    size: data.byteLength,
+    text: isText(data),
     description: body.description,
     tags: body.tags,
   };
@@ -142,7 +221,7 @@ function checkUpload(upload: Upload): Upload {
   } else if (!MIME_PATTERN.test(mimeType)) {
     throw invalid("mime_type", `"${mimeType.slice(0, 60)}" is not a MIME type (type/subtype)`);
   }
-  if (format && TEXT_FORMATS.has(format) && !isText(upload.data)) {
+  if (format && TEXT_FORMATS.has(format) && !upload.text) {
     throw new ApiFailure(
       "unsupported_media_type",
       `"${

@@ -193,16 +193,20 @@ export function authenticate(
     );
   }
   const parts = parseApiKey(match[1]);
-  const invalid = new ApiFailure("unauthorized", "The API key is malformed, revoked or invalid", {
-    headers: { "WWW-Authenticate": 'Bearer realm="proteiniq", error="invalid_token"' },
-  });
-  if (!parts) throw invalid;
+  // Built only when needed: an Error captures a stack trace, a cost on every good request.
+  const invalid = () =>
+    new ApiFailure("unauthorized", "The API key is malformed, revoked or invalid", {
+      headers: { "WWW-Authenticate": 'Bearer realm="proteiniq", error="invalid_token"' },
+    });
+  if (!parts) throw invalid();
   const row = db.get("SELECT secret_sha256 FROM api_keys WHERE id = ?", parts.keyId);
   const key = findKey(db, parts.keyId);
-  if (!row || !key || key.revoked) throw invalid;
+  if (!row || !key || key.revoked) throw invalid();
   const expected = new TextEncoder().encode(text(row, "secret_sha256"));
   const presented = new TextEncoder().encode(sha256Hex(parts.secret));
-  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) throw invalid;
+  if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
+    throw invalid();
+  }
   const workspace = getWorkspace(db, key.workspaceId);
   if (!workspace || workspace.deleted) {
     throw new ApiFailure("team_not_found", "The workspace of this API key no longer exists");

@@ -32,6 +32,8 @@ Options:
   --max-concurrent <n>    Jobs the default workspace may run at once (default 3)
   --rate-limit <n>        Requests per key per 60 s window (default 120, as documented)
   --billing-minute-ms <n> Real milliseconds per billing minute of minute-billed tools (default 60000)
+  --max-upload <size>     Largest file POST /api/v1/files accepts, in bytes or with a K, M or G
+                          suffix (default 10M); uploads stream to disk next to the database
   --faults <json>         A fault profile, e.g. '{"errorRate":0.2,"dropAfterCommitRate":0.1}'
                           (latencyMs, errorRate, errorStatuses, retryAfterSeconds,
                           dropAfterCommitRate, cutEventsAfter, routes, seed)
@@ -49,6 +51,17 @@ function integer(name: string, value: string | undefined, min = 0): number | und
     throw new UsageError(`--${name} must be a whole number of at least ${min}, not "${value}"`);
   }
   return parsed;
+}
+
+/** A size in bytes: a whole number, optionally with a K, M or G suffix (powers of 1024). */
+function byteSize(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\s*([KMG]?)i?B?$/i.exec(value.trim());
+  if (!match || Number(match[1]) < 1) {
+    throw new UsageError(`--${name} must be a size such as 500M or 2G, not "${value}"`);
+  }
+  const scale = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[match[2].toUpperCase()] ?? 1;
+  return Number(match[1]) * scale;
 }
 
 /**
@@ -78,6 +91,7 @@ export function optionsFromArgs(
       "max-concurrent": { type: "string" },
       "rate-limit": { type: "string" },
       "billing-minute-ms": { type: "string" },
+      "max-upload": { type: "string" },
       faults: { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -99,6 +113,7 @@ export function optionsFromArgs(
   const maxConcurrent = integer("max-concurrent", values["max-concurrent"], 1);
   const rateLimit = integer("rate-limit", values["rate-limit"], 1);
   const billingMinuteMs = integer("billing-minute-ms", values["billing-minute-ms"], 1);
+  const maxUploadBytes = byteSize("max-upload", values["max-upload"]);
   const options: SandboxOptions = {
     port: integer("port", values.port) ?? 8787,
     hostname: values.host ?? "127.0.0.1",
@@ -113,6 +128,7 @@ export function optionsFromArgs(
     settings: {
       perJobPollMs: integer("per-job-poll-ms", values["per-job-poll-ms"]) ?? 5000,
       ...(billingMinuteMs !== undefined ? { billingMinuteMs } : {}),
+      ...(maxUploadBytes !== undefined ? { maxUploadBytes } : {}),
     },
     ...(faults !== undefined ? { faults } : {}),
   };

@@ -44,6 +44,7 @@ import {
   parseFaultProfile,
 } from "./_faults.ts";
 import { FrontDoor } from "./_front.ts";
+import { blobStoreOf } from "./_blobs.ts";
 
 export type { FaultProfile, FaultStats, Pace, SandboxSettings, Workspace, WorkspaceOptions };
 export { FaultProfileSchema, PACES, parseFaultProfile };
@@ -62,7 +63,10 @@ export interface SandboxOptions {
   apiKey?: string;
   /** Settings of the default workspace when it is first created. */
   workspace?: WorkspaceOptions;
-  /** Server settings (limits, URL lifetime…). */
+  /**
+   * Server settings (limits, URL lifetime…), e.g. `{ maxUploadBytes: 2 * 1024 ** 3 }` to
+   * accept uploads up to 2 GiB (they stream to disk next to the database).
+   */
   settings?: Partial<Omit<SandboxSettings, "pace">>;
   /** Whether this process may run jobs (it still serves requests when another process does). */
   runJobs?: boolean;
@@ -245,6 +249,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pool.close();
     await server.shutdown();
     db.close();
+    blobStoreOf(db).dispose();
     throw error;
   }
   context.faults = new FaultInjector(initialFaults, front);
@@ -298,6 +303,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await front?.close();
       await server.shutdown();
       db.close();
+      // Removes nothing of a file database's blobs: only an in-memory database's directory.
+      blobStoreOf(db).dispose();
     },
     [Symbol.asyncDispose]() {
       return sandbox.close();
