@@ -200,7 +200,9 @@ Deno.test("offline: plotly.js is inlined once per kernel session, later charts r
     assert.ok(define[1].length < 2_200_000, `${define[1].length} characters`);
     const bytes = decodeBase64(define[1]);
     const unpacked = await new Response(
-      new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip")),
+      new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+        new DecompressionStream("gzip"),
+      ),
     ).text();
     assert.equal(unpacked, await librarySource(PLOTLY));
     assert.ok(!/import\("https?:/.test(carrier) && !/<\/script/i.test(carrier));
