@@ -888,34 +888,41 @@ function structureHtml(
       }
     }
     viewer.zoomTo();
-    // zoomTo fits the bounding sphere into the frame's height, which leaves an elongated
-    // molecule small. The coordinates come in the structure's main axes (longest along x, the
-    // view's horizontal), so zoom until the longer side of its outline fills the frame.
+    // zoomTo centres on the atoms' mean and fits the sphere around it into the frame's height,
+    // which leaves an elongated or lopsided molecule small and off-centre. The coordinates come
+    // in the structure's main axes (longest along x, the view's horizontal): centre on the
+    // bounding box instead, and zoom until the box fills the frame's width or height.
     {
       const atoms = viewer.selectedAtoms({});
       if (atoms.length > 0) {
         const box = [[Infinity, Infinity, Infinity], [-Infinity, -Infinity, -Infinity]];
+        const mean = [0, 0, 0];
         for (const atom of atoms) {
           const p = [atom.x, atom.y, atom.z];
           for (let k = 0; k < 3; k++) {
             if (p[k] < box[0][k]) box[0][k] = p[k];
             if (p[k] > box[1][k]) box[1][k] = p[k];
+            mean[k] += p[k] / atoms.length;
           }
         }
-        const centre = [0, 1, 2].map((k) => (box[0][k] + box[1][k]) / 2);
+        // What zoomTo shows top to bottom: twice the farthest atom's distance from the mean.
         let far = 25;
         for (const atom of atoms) {
-          const d = (atom.x - centre[0]) ** 2 + (atom.y - centre[1]) ** 2 + (atom.z - centre[2]) ** 2;
+          const d = (atom.x - mean[0]) ** 2 + (atom.y - mean[1]) ** 2 + (atom.z - mean[2]) ** 2;
           if (d > far) far = d;
         }
-        // What zoomTo shows: 2 × the farthest atom's distance, top to bottom.
         const shown = 2 * Math.sqrt(far);
+        const view = viewer.getView();
+        for (let k = 0; k < 3; k++) view[k] = -(box[0][k] + box[1][k]) / 2;
+        viewer.setView(view);
         const aspect = (host.clientWidth || 1) / (host.clientHeight || 1);
-        const margin = 1.12; // cartoon thickness and a little air
-        const wide = (box[1][0] - box[0][0] + 4) * margin;
-        const tall = (box[1][1] - box[0][1] + 4) * margin;
+        // The cartoon's thickness (≈ 1 Å each side) and a little air; atoms nearer the camera
+        // look a few percent bigger in perspective.
+        const margin = 1.1;
+        const wide = (box[1][0] - box[0][0] + 2) * margin;
+        const tall = (box[1][1] - box[0][1] + 2) * margin;
         const factor = Math.min((shown * aspect) / wide, shown / tall);
-        if (Number.isFinite(factor) && factor > 1.05) viewer.zoom(Math.min(factor, 4));
+        if (Number.isFinite(factor) && factor > 1.02) viewer.zoom(Math.min(factor, 4));
         root.piqFit = factor;
       }
     }
