@@ -246,10 +246,14 @@ Deno.test("pLDDT gridlines sit on the band edges, never through a band's label",
   });
   const yaxis = chart.figure.layout.yaxis as Record<string, unknown>;
   assert.deepEqual(yaxis.tickvals, [0, 50, 70, 90, 100]);
+  assert.equal((chart.figure.layout.xaxis as Record<string, unknown>).showgrid, false);
   const svg = documentOf(chart.toSVG());
-  const grid = [...svg.querySelectorAll("line")].filter((line) =>
-    line.getAttribute("y1") === line.getAttribute("y2")
-  ).map((line) => Number(line.getAttribute("y1")));
+  const lines = [...svg.querySelectorAll("line")];
+  assert.ok(
+    lines.every((line) => line.getAttribute("y1") === line.getAttribute("y2")),
+    "no vertical gridline crosses the bands' labels",
+  );
+  const grid = lines.map((line) => Number(line.getAttribute("y1")));
   const labels = [...svg.querySelectorAll("text")].filter((text) =>
     PLDDT_BANDS.some((band) => band.label === text.textContent)
   );

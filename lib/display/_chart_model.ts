@@ -258,6 +258,8 @@ export function toPlotly(model: ChartModel, theme: ChartTheme = "light"): Plotly
         tickmode: "array",
         tickvals: ticks,
       });
+      // The bands draw the horizontal structure; vertical gridlines would cut their labels.
+      (layout.xaxis as Record<string, unknown>).showgrid = false;
     }
     layout.showlegend = (model.lines ?? []).length > 1;
   } else if (model.kind === "bar") {
@@ -576,16 +578,22 @@ export function toSvg(model: ChartModel): string {
     if (tick < yMin - 1e-9 || tick > yMax + 1e-9) continue;
     const y = sy(tick);
     parts.push(
-      `<line x1="${left}" x2="${left + plotW}" y1="${num(y)}" y2="${num(y)}" stroke="#e5e7eb"/>`,
+      `<line x1="${left}" x2="${left + plotW}" y1="${num(y)}" y2="${
+        num(y)
+      }" stroke="${CHART_THEMES.light.grid}"/>`,
     );
     parts.push(text(left - 6, y + 4, tickLabel(tick), { "text-anchor": "end" }));
   }
   for (const tick of xTicks) {
     if (tick < xMin - 1e-9 || tick > xMax + 1e-9) continue;
     const x = sx(tick);
-    parts.push(
-      `<line x1="${num(x)}" x2="${num(x)}" y1="${top}" y2="${top + plotH}" stroke="#f3f4f6"/>`,
-    );
+    if (!model.bands?.length) {
+      parts.push(
+        `<line x1="${num(x)}" x2="${num(x)}" y1="${top}" y2="${
+          top + plotH
+        }" stroke="${CHART_THEMES.light.gridMinor}"/>`,
+      );
+    }
     parts.push(text(x, top + plotH + 16, tickLabel(tick), { "text-anchor": "middle" }));
   }
 
