@@ -7,11 +7,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { withBrowser } from "./_browser_test.ts";
 import { configureDisplays } from "../lib/display/assets.ts";
 import { residueProfile } from "../lib/display/charts.ts";
 import { structureView } from "../lib/display/structure.ts";
-import { closePage, launchBrowser, openPage, viewerInk, waitForDisplays } from "./_browser.ts";
+import { closePage, openPage, viewerInk, waitForDisplays } from "./_browser.ts";
 import { hairpin, helicalBundle, toPdb } from "./_structures.ts";
 import type { BrowserGlobals, BrowserImage } from "./_browser_globals.ts";
 
@@ -39,22 +40,6 @@ async function samePage(first: Page, markup: string): Promise<Page> {
     `<!doctype html><html><head><meta charset="utf-8"></head><body>${markup}</body></html>`,
   );
   return page;
-}
-
-function withBrowser(name: string, fn: (browser: Browser) => Promise<void>) {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn: async () => {
-      const browser = await launchBrowser();
-      try {
-        await fn(browser);
-      } finally {
-        await browser.close();
-      }
-    },
-  });
 }
 
 withBrowser(

@@ -8,31 +8,16 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
+import { withBrowser } from "./_browser_test.ts";
 import { residueProfile } from "../lib/display/charts.ts";
 import { structureView } from "../lib/display/structure.ts";
 import { renderTable } from "../lib/display/table.ts";
-import { closePage, launchBrowser, openPage, screenshot, waitForDisplays } from "./_browser.ts";
+import { closePage, openPage, screenshot, waitForDisplays } from "./_browser.ts";
 import { bundle, hairpin, toPdb } from "./_structures.ts";
 import type { BrowserElement, BrowserGlobals } from "./_browser_globals.ts";
 
 const DARK_PAGE =
   `<style>:root { --jp-layout-color0: #111111; --jp-layout-color1: #1a1a1a; --jp-ui-font-color1: rgba(255, 255, 255, 0.87); --jp-ui-font-color2: rgba(255, 255, 255, 0.7); --jp-border-color2: #333333; } body { background: var(--jp-layout-color0); color: var(--jp-ui-font-color1); }</style>`;
-
-function withBrowser(name: string, fn: (browser: Browser) => Promise<void>) {
-  Deno.test({
-    name,
-    sanitizeOps: false,
-    sanitizeResources: false,
-    fn: async () => {
-      const browser = await launchBrowser();
-      try {
-        await fn(browser);
-      } finally {
-        await browser.close();
-      }
-    },
-  });
-}
 
 /** WCAG contrast of two CSS colours (`rgb()`/`rgba()`, alpha composed over the second). */
 function contrast(foreground: string, background: string): number {
