@@ -17,8 +17,12 @@
  *    and, in Chromium, the time to render its nbconvert HTML until every display is live,
  *    with the longest main-thread task (a frozen tab shows as one long task).
  *
+ * 6. notebooks/02-looking-at-results.ipynb with offline on, "Run All" in the classic Notebook 6
+ *    front end: run time, longest main-thread task and longest heartbeat gap (the tab freeze),
+ *    saved size — next to a copy in every output.
+ *
  * Run: `deno run -A bench/display_bench.ts` (a few minutes; `--no-browser` skips Chromium,
- * `--no-notebook` skips 5, `--only-notebook` runs only 5).
+ * `--no-notebook` skips 5 and 6, `--only-notebook` runs only 5 and 6, `--only-classic` only 6).
  * @module
  */
 import { renderTable } from "../lib/display/table.ts";
@@ -34,7 +38,8 @@ import type { BrowserGlobals } from "../tests/_browser_globals.ts";
 
 const BROWSER = !Deno.args.includes("--no-browser");
 const NOTEBOOK = !Deno.args.includes("--no-notebook");
-const ONLY_NOTEBOOK = Deno.args.includes("--only-notebook");
+const ONLY_CLASSIC = Deno.args.includes("--only-classic");
+const ONLY_NOTEBOOK = Deno.args.includes("--only-notebook") || ONLY_CLASSIC;
 const rows: [string, string][] = [];
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
@@ -371,9 +376,98 @@ async function offlineNotebook(label: string, everyOutput: boolean) {
   }
 }
 
+/**
+ * notebooks/02-looking-at-results.ipynb with offline on, run with "Run All" in the classic
+ * Notebook 6 front end in Chromium: how long the run takes, the longest main-thread task and
+ * the longest gap of a 100 ms heartbeat (a frozen tab shows as one long gap), and the saved
+ * notebook's size.
+ */
+async function classicOffline(label: string, everyOutput: boolean) {
+  const { chromiumAvailable, launchBrowser } = await import("../tests/_browser.ts");
+  if (!chromiumAvailable()) return report(label, "skipped (no /usr/bin/chromium)");
+  const server = await import("../tests/_notebook_server.ts");
+  const home = await server.jupyterHome("piq-bench-nb6-");
+  const notebook = await server.portableNotebook("02-looking-at-results.ipynb");
+  const first = notebook.cells.findIndex((cell) => cell.cell_type === "code");
+  if (everyOutput) {
+    for (const cell of notebook.cells.slice(first + 1)) {
+      if (cell.cell_type === "code") {
+        cell.source = `configureDisplays({ offline: true });\n${server.sourceOf(cell)}`;
+      }
+    }
+  }
+  notebook.cells.splice(first + 1, 0, {
+    cell_type: "code",
+    metadata: {},
+    execution_count: null,
+    outputs: [],
+    source:
+      `import { configureDisplays } from "${server.ROOT}/mod.ts";\nconfigureDisplays({ offline: true });`,
+  });
+  await Deno.writeTextFile(join(home.work, "results.ipynb"), JSON.stringify(notebook));
+  const jupyter = await server.startNotebookServer(home);
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } }))
+      .newPage();
+    await server.openClassic(
+      page,
+      `${jupyter.url}notebooks/results.ipynb?token=${jupyter.token}`,
+      120_000,
+    );
+    await page.evaluate(() => {
+      const store = globalThis as unknown as {
+        longTasks: number[];
+        gap: number;
+        setInterval(fn: () => void, ms: number): number;
+      };
+      store.longTasks = [];
+      store.gap = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) store.longTasks.push(entry.duration);
+      }).observe({ type: "longtask", buffered: true });
+      let last = performance.now();
+      store.setInterval(() => {
+        const now = performance.now();
+        store.gap = Math.max(store.gap, now - last);
+        last = now;
+      }, 100);
+      (globalThis as unknown as import("../tests/_notebook_server.ts").ClassicPage).Jupyter
+        .notebook.execute_all_cells();
+    });
+    const started = performance.now();
+    let finished = true;
+    await server.waitForRunAll(page, 600_000).catch(() => finished = false);
+    const wall = performance.now() - started;
+    const { longest, gap } = await page.evaluate(() => {
+      const store = globalThis as unknown as { longTasks: number[]; gap: number };
+      return { longest: Math.max(0, ...store.longTasks), gap: store.gap };
+    }, undefined);
+    report(`${label}: Run All`, finished ? ms(wall) : `not finished after ${ms(wall)}`);
+    report(`${label}: longest main-thread task`, ms(longest));
+    report(`${label}: longest gap of a 100 ms heartbeat`, ms(gap));
+    await page.evaluate(async () => {
+      await (globalThis as unknown as import("../tests/_notebook_server.ts").ClassicPage).Jupyter
+        .notebook.save_notebook();
+    });
+    const saved = await Deno.stat(join(home.work, "results.ipynb"));
+    report(`${label}: saved notebook`, kb(saved.size));
+  } finally {
+    await browser.close();
+    await jupyter.stop();
+    await Deno.remove(home.dir, { recursive: true }).catch(() => {});
+  }
+}
+
 if (NOTEBOOK) {
-  await offlineNotebook("offline notebook", false);
-  await offlineNotebook("offline notebook, a copy in every output (before)", true);
+  if (!ONLY_CLASSIC) {
+    await offlineNotebook("offline notebook", false);
+    await offlineNotebook("offline notebook, a copy in every output (before)", true);
+  }
+  if (BROWSER) {
+    await classicOffline("02-looking-at-results offline, Notebook 6", false);
+    await classicOffline("02-looking-at-results offline, Notebook 6, a copy in every output", true);
+  }
 }
 
 console.log(`\n${rows.length} figures`);

@@ -7,6 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { Page } from "playwright-core";
+import type { BrowserElement, BrowserGlobals } from "./_browser_globals.ts";
 
 /** The repository's root directory. */
 export const ROOT: string = join(import.meta.dirname!, "..");
@@ -187,4 +189,58 @@ export async function nbconvert(home: JupyterHome, args: string[]): Promise<void
     signal: AbortSignal.timeout(600_000),
   }).output();
   assert.ok(success, `nbconvert failed:\n${new TextDecoder().decode(stderr).slice(-4000)}`);
+}
+
+/** The classic front end's objects a test reads (`Jupyter.notebook`, cells, output areas). */
+export interface ClassicOutput {
+  output_type: string;
+  data?: Record<string, unknown>;
+}
+export interface ClassicCell {
+  cell_type: string;
+  input_prompt_number?: number | string | null;
+  get_text(): string;
+  output_area: { outputs: ClassicOutput[]; element: ArrayLike<BrowserElement> };
+}
+export interface ClassicNotebook {
+  _fully_loaded?: boolean;
+  trusted: boolean;
+  dirty: boolean;
+  kernel?: { is_connected(): boolean; info_reply?: { status?: string } } | null;
+  get_cells(): ClassicCell[];
+  execute_all_cells(): void;
+  save_notebook(): Promise<unknown>;
+}
+/** What a page of the classic front end has. */
+export type ClassicPage = BrowserGlobals & {
+  Jupyter: { notebook: ClassicNotebook };
+  setInterval(fn: () => void, ms: number): number;
+  clearInterval(id: number): void;
+};
+
+/** Open a notebook in the classic front end and wait until its kernel is connected. */
+export async function openClassic(page: Page, url: string, timeout: number): Promise<void> {
+  await page.goto(url, { timeout });
+  await page.waitForFunction(
+    () => {
+      const { Jupyter } = globalThis as unknown as Partial<ClassicPage>;
+      const notebook = Jupyter?.notebook;
+      return Boolean(notebook?._fully_loaded && notebook.kernel?.is_connected());
+    },
+    undefined,
+    { timeout, polling: 200 },
+  );
+}
+
+/** Wait until every code cell has run (each has its execution count). */
+export async function waitForRunAll(page: Page, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const { Jupyter } = globalThis as unknown as ClassicPage;
+      return Jupyter.notebook.get_cells().filter((cell) => cell.cell_type === "code")
+        .every((cell) => typeof cell.input_prompt_number === "number");
+    },
+    undefined,
+    { timeout, polling: 250 },
+  );
 }

@@ -18,7 +18,6 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import {
   closePage,
   launchBrowser,
@@ -30,41 +29,21 @@ import {
 } from "./_browser.ts";
 import type { BrowserElement, BrowserGlobals, BrowserImage } from "./_browser_globals.ts";
 import {
+  type ClassicPage,
   jupyterHome,
   nbconvert,
   type Notebook,
+  openClassic,
   portableNotebook,
   sourceOf,
   startNotebookServer,
+  waitForRunAll,
 } from "./_notebook_server.ts";
 
 const QUICKSTART = "01-quickstart.ipynb";
 const NOTEBOOK = "02-looking-at-results.ipynb";
 
-/** The classic front end's objects a test reads (`Jupyter.notebook`, cells, output areas). */
-interface ClassicOutput {
-  output_type: string;
-  data?: Record<string, unknown>;
-}
-interface ClassicCell {
-  cell_type: string;
-  input_prompt_number?: number | string | null;
-  get_text(): string;
-  output_area: { outputs: ClassicOutput[]; element: ArrayLike<BrowserElement> };
-}
-interface ClassicNotebook {
-  _fully_loaded?: boolean;
-  trusted: boolean;
-  dirty: boolean;
-  kernel?: { is_connected(): boolean; info_reply?: { status?: string } } | null;
-  get_cells(): ClassicCell[];
-  execute_all_cells(): void;
-  save_notebook(): Promise<unknown>;
-}
-type ClassicGlobals = BrowserGlobals & {
-  Jupyter: { notebook: ClassicNotebook };
-  setInterval(fn: () => void, ms: number): number;
-  clearInterval(id: number): void;
+type ClassicGlobals = ClassicPage & {
   piqSamples?: { at: number; outputs: number; texts: string[] }[];
   piqSampler?: number;
 };
@@ -79,19 +58,6 @@ interface Shown {
   picturesLoaded: number;
   /** Words that exist only because two elements' texts touch. */
   glued: string[];
-}
-
-async function openClassic(page: Page, url: string, timeout: number): Promise<void> {
-  await page.goto(url, { timeout });
-  await page.waitForFunction(
-    () => {
-      const { Jupyter } = globalThis as unknown as Partial<ClassicGlobals>;
-      const notebook = Jupyter?.notebook;
-      return Boolean(notebook?._fully_loaded && notebook.kernel?.is_connected());
-    },
-    undefined,
-    { timeout, polling: 200 },
-  );
 }
 
 const SEPARATORS = String.raw`\s·,:;()\[\]—–|/`;
@@ -153,15 +119,7 @@ Deno.test({
         }, 20);
         g.Jupyter.notebook.execute_all_cells();
       }, waitCell);
-      await page.waitForFunction(
-        () => {
-          const { Jupyter } = globalThis as unknown as ClassicGlobals;
-          return Jupyter.notebook.get_cells().filter((cell) => cell.cell_type === "code")
-            .every((cell) => typeof cell.input_prompt_number === "number");
-        },
-        undefined,
-        { timeout: 240_000, polling: 250 },
-      );
+      await waitForRunAll(page, 240_000);
       const run = await page.evaluate(() => {
         const g = globalThis as unknown as ClassicGlobals;
         g.clearInterval(g.piqSampler!);
