@@ -248,7 +248,8 @@ if (!ONLY_NOTEBOOK) {
 // ---------------------------------------------------------------- offline notebook
 /**
  * The offline notebook, executed and exported, measured. `everyOutput` re-arms the inlining
- * before each display, so every output carries its own copy (the design this replaced).
+ * before each display, so every output carries its own (gzipped) copy: the cost of inlining
+ * per output, though smaller than the raw per-output copies this design replaced.
  */
 async function offlineNotebook(label: string, everyOutput: boolean) {
   const { jupyterHome, nbconvert, ROOT } = await import("../tests/_notebook_server.ts");
@@ -462,11 +463,14 @@ async function classicOffline(label: string, everyOutput: boolean) {
 if (NOTEBOOK) {
   if (!ONLY_CLASSIC) {
     await offlineNotebook("offline notebook", false);
-    await offlineNotebook("offline notebook, a copy in every output (before)", true);
+    await offlineNotebook("offline notebook, a gzipped copy in every output", true);
   }
   if (BROWSER) {
     await classicOffline("02-looking-at-results offline, Notebook 6", false);
-    await classicOffline("02-looking-at-results offline, Notebook 6, a copy in every output", true);
+    await classicOffline(
+      "02-looking-at-results offline, Notebook 6, a gzipped copy in every output",
+      true,
+    );
   }
 }
 
