@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { connect, fastaInput } from "../mod.ts";
-import { renderTable, tableHtml } from "../lib/display/table.ts";
+import { cleanNumber, renderTable, tableHtml } from "../lib/display/table.ts";
 import { csvField, recordsToCSV } from "../lib/display/export.ts";
 import { renderResultView } from "../lib/display/result_view.ts";
 import { documentOf, HOSTILE } from "./_dom.ts";
@@ -34,6 +34,45 @@ Deno.test("numbers are right-aligned, rounded for reading, full precision on hov
   assert.equal(cells[2].textContent, "0.1235");
   assert.equal(cells[2].getAttribute("title"), "0.123456789");
   assert.equal(document.querySelectorAll("script, style").length, 0);
+});
+
+Deno.test("hover titles show clean numbers, never binary float noise", () => {
+  assert.equal(cleanNumber(14313.003999999983), "14313.004");
+  assert.equal(cleanNumber(0.1 + 0.2), "0.3");
+  assert.equal(cleanNumber(1e-12 / 3), "3.33333333333e-13");
+  assert.equal(cleanNumber(Number.NaN), "NaN");
+  const markup = tableHtml([{ id: "a", mass: 14313.003999999983, ratio: 0.1 + 0.2 }], {
+    columns: COLUMNS,
+  });
+  const cells = [...documentOf(markup).querySelectorAll("tbody td")];
+  assert.equal(cells[1].getAttribute("title"), "14313.004");
+  // 0.30000000000000004 shows as 0.3: nothing hidden, so no hover at all.
+  assert.equal(cells[2].textContent, "0.3");
+  assert.equal(cells[2].getAttribute("title"), null);
+});
+
+Deno.test("wide tables say they scroll sideways; long ones keep their header in view", () => {
+  const columns = Array.from({ length: 16 }, (_, i) => ({
+    id: `c${i}`,
+    label: `A rather long column label ${i}`,
+  }));
+  const record = Object.fromEntries(columns.map((column, i) => [column.id, 1000.5 + i]));
+  const wide = documentOf(tableHtml(Array(40).fill(record), { columns }));
+  assert.match(wide.body.textContent!, /16 columns — scroll sideways/);
+  const box = wide.querySelector("[data-piq-scroll]")!.getAttribute("style")!;
+  assert.match(box, /overflow-x: scroll/);
+  assert.match(box, /max-height: 32em; overflow-y: auto/, "40 rows scroll under the header");
+  for (const th of wide.querySelectorAll("th")) {
+    const style = th.getAttribute("style")!;
+    assert.match(style, /position: sticky; top: 0/);
+    assert.match(style, /white-space: normal/, "long labels wrap");
+    assert.match(style, /background-color: var\(--jp-layout-color1, #ffffff\)/);
+  }
+  const narrow = documentOf(tableHtml([{ id: "a", mass: 1, ratio: 2 }], { columns: COLUMNS }));
+  assert.ok(!/scroll sideways/.test(narrow.body.textContent!));
+  const small = narrow.querySelector("[data-piq-scroll]")!.getAttribute("style")!;
+  assert.match(small, /overflow-x: auto/);
+  assert.ok(!/max-height/.test(small), "a short table does not scroll");
 });
 
 Deno.test("a 100 000-row result renders as at most 300 KB, with the count of the rest and how to get them", () => {
@@ -132,7 +171,11 @@ Deno.test("a sandbox result shows as a table from its output fields and exports 
     const weightColumn = headers.indexOf("Molecular weight (Da)");
     const firstWeight =
       document.querySelectorAll("tbody tr")[0].querySelectorAll("td")[weightColumn];
-    assert.equal(firstWeight.getAttribute("title"), String(result.records[0].molecular_weight));
+    // The hover shows the value without float noise; the data keeps every digit.
+    const weight = result.records[0].molecular_weight as number;
+    assert.equal(firstWeight.getAttribute("title"), cleanNumber(weight));
+    assert.ok(!/\d{13,}/.test(firstWeight.getAttribute("title")!), "no float noise on hover");
+    assert.equal(Number(firstWeight.getAttribute("title")), Number(weight.toPrecision(12)));
     assert.match(firstWeight.getAttribute("style")!, /text-align: right/);
     assert.ok(document.body.textContent!.includes("properties.csv"));
 

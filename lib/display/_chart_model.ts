@@ -21,6 +21,52 @@ export const PALETTE = [
   "#ea580c",
 ];
 
+/**
+ * Line dashes and point symbols, one per series in order, so series that overlap exactly (two
+ * identical chains) stay apart: a dashed line over a solid one shows both colours.
+ */
+export const SERIES_STYLES = [
+  { dash: "solid", svgDash: "", symbol: "circle" },
+  { dash: "dash", svgDash: "7 4", symbol: "square" },
+  { dash: "dot", svgDash: "2 3", symbol: "diamond" },
+  { dash: "dashdot", svgDash: "7 3 2 3", symbol: "triangle-up" },
+  { dash: "longdash", svgDash: "12 4", symbol: "circle-open" },
+  { dash: "longdashdot", svgDash: "12 3 2 3", symbol: "square-open" },
+] as const;
+
+/** Line width of the `index`-th series: earlier ones wider, so later ones on top leave them visible. */
+export function seriesWidth(index: number, count: number): number {
+  return count > 1 ? Math.max(1.5, 3.2 - 0.5 * index) : 2;
+}
+
+/** Colours of a chart's text, axes and grid on a light and on a dark page. */
+export const CHART_THEMES = {
+  light: {
+    background: "#ffffff",
+    text: "#111827",
+    muted: "#374151",
+    band: "#4b5563",
+    grid: "#e5e7eb",
+    gridMinor: "#f3f4f6",
+    axis: "#9ca3af",
+    /** The single pLDDT line (dark on light). */
+    ink: "#1f2937",
+  },
+  dark: {
+    background: "#111111",
+    text: "#f3f4f6",
+    muted: "#d1d5db",
+    band: "#d1d5db",
+    grid: "#374151",
+    gridMinor: "#1f2937",
+    axis: "#6b7280",
+    ink: "#e5e7eb",
+  },
+} as const;
+
+/** One of {@linkcode CHART_THEMES}. */
+export type ChartTheme = keyof typeof CHART_THEMES;
+
 /** A line series. */
 export interface LineSeries {
   /** Legend name. */
@@ -67,8 +113,10 @@ export interface ChartModel {
   xTitle: string;
   /** Title of the y axis. */
   yTitle: string;
-  /** Width in CSS pixels. */
+  /** Width in CSS pixels (of the static picture; the live chart follows its output area). */
   width: number;
+  /** Keep the live chart at `width` instead of following the output area's width. */
+  fixedWidth?: boolean;
   /** Height in CSS pixels. */
   height: number;
   /** The series of a `line` chart. */
@@ -115,39 +163,80 @@ export function plotlyText(value: string): string {
 
 const texts = (values: string[] | undefined) => values?.map(plotlyText);
 
-/** The plotly figure of a chart. */
-export function toPlotly(model: ChartModel): PlotlyFigure {
+/**
+ * Y ticks where gridlines may be drawn. With bands (pLDDT classes) the ticks are the bands'
+ * edges, so no gridline runs through a band's label (labels sit in the middle of the band).
+ */
+export function bandTicks(model: ChartModel): number[] | undefined {
+  if (!model.bands?.length) return undefined;
+  const edges = new Set<number>();
+  for (const band of model.bands) {
+    edges.add(band.y0);
+    edges.add(band.y1);
+  }
+  return [...edges].sort((a, b) => a - b);
+}
+
+/**
+ * The value range of a bar chart, with headroom above the tallest bar (and below the lowest
+ * negative one) so no bar touches the frame.
+ */
+export function barRange(model: ChartModel): [number, number] {
+  const [lo, hi] = extent((model.bars ?? []).flatMap((s) => s.values));
+  const low = Math.min(0, lo);
+  const high = Math.max(0, hi);
+  const pad = (high - low || 1) * 0.08;
+  return [low < 0 ? low - pad : 0, high > 0 ? high + pad : pad];
+}
+
+/** Colour a line takes on a theme (the dark ink of a lone pLDDT line turns light on dark). */
+function themedColor(color: string, theme: ChartTheme): string {
+  return color === CHART_THEMES.light.ink ? CHART_THEMES[theme].ink : color;
+}
+
+/** The plotly figure of a chart, for a light (default) or dark page. */
+export function toPlotly(model: ChartModel, theme: ChartTheme = "light"): PlotlyFigure {
+  const colors = CHART_THEMES[theme];
   const data: Record<string, unknown>[] = [];
   const shapes: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
-    title: { text: plotlyText(model.title), x: 0.02, xanchor: "left", font: { size: 15 } },
-    width: model.width,
+    title: {
+      text: plotlyText(model.title),
+      x: 0.02,
+      xanchor: "left",
+      font: { size: 15, color: colors.text },
+    },
+    // Without a width plotly fills its container (the output area) and follows resizes.
+    ...(model.fixedWidth ? { width: model.width } : { autosize: true }),
     height: model.height,
     margin: { l: 64, r: 20, t: 56, b: 56 },
-    font: { family: FONT_STACK, size: 12, color: "#111827" },
-    paper_bgcolor: "#ffffff",
-    plot_bgcolor: "#ffffff",
+    font: { family: FONT_STACK, size: 12, color: colors.text },
+    paper_bgcolor: colors.background,
+    plot_bgcolor: colors.background,
     hovermode: "closest",
     showlegend: false,
     legend: { orientation: "h", x: 0, xanchor: "left", y: 1.0, yanchor: "bottom" },
     xaxis: {
       title: { text: plotlyText(model.xTitle) },
       zeroline: false,
-      gridcolor: "#f3f4f6",
-      linecolor: "#9ca3af",
+      gridcolor: colors.gridMinor,
+      linecolor: colors.axis,
       ticks: "outside",
     },
     yaxis: {
       title: { text: plotlyText(model.yTitle) },
       zeroline: false,
-      gridcolor: "#e5e7eb",
-      linecolor: "#9ca3af",
+      gridcolor: colors.grid,
+      linecolor: colors.axis,
       ticks: "outside",
     },
     shapes,
   };
   if (model.kind === "line") {
-    for (const series of model.lines ?? []) {
+    const count = (model.lines ?? []).length;
+    (model.lines ?? []).forEach((series, i) => {
+      const style = SERIES_STYLES[i % SERIES_STYLES.length];
+      const color = themedColor(series.color, theme);
       data.push({
         type: "scatter",
         mode: series.x.length <= 60 ? "lines+markers" : "lines",
@@ -158,10 +247,19 @@ export function toPlotly(model: ChartModel): PlotlyFigure {
         hovertemplate: series.text
           ? "%{text}<br>%{y:.3~f}<extra>%{fullData.name}</extra>"
           : undefined,
-        line: { color: series.color, width: 2 },
-        marker: { color: series.color, size: 5 },
+        line: { color, width: seriesWidth(i, count), dash: count > 1 ? style.dash : "solid" },
+        marker: { color, size: count > 1 ? 6 : 5, symbol: count > 1 ? style.symbol : "circle" },
         connectgaps: false,
       });
+    });
+    const ticks = bandTicks(model);
+    if (ticks) {
+      Object.assign(layout.yaxis as Record<string, unknown>, {
+        tickmode: "array",
+        tickvals: ticks,
+      });
+      // The bands draw the horizontal structure; vertical gridlines would cut their labels.
+      (layout.xaxis as Record<string, unknown>).showgrid = false;
     }
     layout.showlegend = (model.lines ?? []).length > 1;
   } else if (model.kind === "bar") {
@@ -179,6 +277,7 @@ export function toPlotly(model: ChartModel): PlotlyFigure {
     }
     layout.barmode = "group";
     layout.showlegend = (model.bars ?? []).length > 1;
+    if (!model.yRange) (layout.yaxis as Record<string, unknown>).range = barRange(model);
     (layout.xaxis as Record<string, unknown>).type = "category";
     (layout.xaxis as Record<string, unknown>).automargin = true;
   } else {
@@ -207,7 +306,7 @@ export function toPlotly(model: ChartModel): PlotlyFigure {
       ticktext: rows.map((row) => plotlyText(clipLabel(row, 28))),
       autorange: "reversed",
       automargin: true,
-      gridcolor: "#f3f4f6",
+      gridcolor: colors.gridMinor,
     };
   }
   for (const band of model.bands ?? []) {
@@ -226,7 +325,7 @@ export function toPlotly(model: ChartModel): PlotlyFigure {
       label: {
         text: plotlyText(band.label),
         textposition: "middle right",
-        font: { size: 10, color: "#6b7280" },
+        font: { size: 10, color: colors.band },
       },
     });
   }
@@ -250,7 +349,7 @@ export function toPlotly(model: ChartModel): PlotlyFigure {
   if (model.yRange) (layout.yaxis as Record<string, unknown>).range = model.yRange;
   if (layout.showlegend) {
     // Title on top, the legend under it, then the plot: nothing overlaps.
-    const perRow = Math.max(1, Math.floor(model.width / 170));
+    const perRow = Math.max(1, Math.floor(model.width / 190));
     const rows = Math.ceil(data.length / perRow);
     (layout.margin as Record<string, number>).t = 48 + rows * 20;
     layout.title = {
@@ -266,7 +365,7 @@ export function toPlotly(model: ChartModel): PlotlyFigure {
       xanchor: "left",
       y: 1,
       yanchor: "bottom",
-      font: { size: 11 },
+      font: { size: 11, color: colors.text },
     };
   }
   return {
@@ -341,28 +440,52 @@ function text(
   return `<text x="${num(x)}" y="${num(y)}" ${attrs}>${escapeHtml(content)}</text>`;
 }
 
+/** A point symbol of a series in SVG (plotly's symbol names). */
+function marker(symbol: string, x: number, y: number, r: number, color: string): string {
+  const fill = escapeHtml(color);
+  const open = symbol.endsWith("-open");
+  const paint = open ? `fill="#ffffff" stroke="${fill}" stroke-width="1.5"` : `fill="${fill}"`;
+  if (symbol.startsWith("square")) {
+    return `<rect x="${num(x - r)}" y="${num(y - r)}" width="${num(2 * r)}" height="${
+      num(2 * r)
+    }" ${paint}/>`;
+  }
+  if (symbol === "diamond") {
+    return `<path d="M${num(x)} ${num(y - r * 1.3)}L${num(x + r * 1.3)} ${num(y)}L${num(x)} ${
+      num(y + r * 1.3)
+    }L${num(x - r * 1.3)} ${num(y)}Z" ${paint}/>`;
+  }
+  if (symbol === "triangle-up") {
+    return `<path d="M${num(x)} ${num(y - r * 1.3)}L${num(x + r * 1.2)} ${num(y + r)}L${
+      num(x - r * 1.2)
+    } ${num(y + r)}Z" ${paint}/>`;
+  }
+  return `<circle cx="${num(x)}" cy="${num(y)}" r="${num(r)}" ${paint}/>`;
+}
+
 /** The chart as standalone SVG markup (what the static PNG shows). */
 export function toSvg(model: ChartModel): string {
   const { width, height } = model;
   const parts: string[] = [];
-  const legendEntries = model.kind === "line"
-    ? (model.lines ?? []).length > 1 ? (model.lines ?? []).map((s) => [s.name, s.color]) : []
+  const lineCount = (model.lines ?? []).length;
+  const legendEntries: [string, string, number][] = model.kind === "line"
+    ? lineCount > 1 ? (model.lines ?? []).map((s, i) => [s.name, s.color, i]) : []
     : model.kind === "bar"
-    ? (model.bars ?? []).length > 1 ? (model.bars ?? []).map((s) => [s.name, s.color]) : []
-    : (model.ranges ?? []).map((g) => [g.name, g.color]);
-  // Legend entries flow in rows under the title.
-  const legendSlots: { name: string; color: string; x: number; row: number }[] = [];
+    ? (model.bars ?? []).length > 1 ? (model.bars ?? []).map((s) => [s.name, s.color, -1]) : []
+    : (model.ranges ?? []).map((g) => [g.name, g.color, -1]);
+  // Legend entries flow in rows under the title; a line's entry shows its dash and symbol.
+  const legendSlots: { name: string; color: string; x: number; row: number; line: number }[] = [];
   {
     let x = 12;
     let row = 0;
-    for (const [name, color] of legendEntries) {
+    for (const [name, color, line] of legendEntries) {
       const label = clipLabel(name, 24);
-      const span = 26 + textWidth(label, 11);
+      const span = (line >= 0 ? 40 : 26) + textWidth(label, 11);
       if (x > 12 && x + span > width - 12) {
         row++;
         x = 12;
       }
-      legendSlots.push({ name: label, color, x, row });
+      legendSlots.push({ name: label, color, x, row, line });
       x += span;
     }
   }
@@ -396,15 +519,13 @@ export function toSvg(model: ChartModel): string {
     [xMin, xMax] = extent((model.lines ?? []).flatMap((s) => s.x));
     [yMin, yMax] = model.yRange ?? extent((model.lines ?? []).flatMap((s) => s.y));
   } else if (model.kind === "bar") {
-    const [lo, hi] = extent((model.bars ?? []).flatMap((s) => s.values));
-    yMin = model.yRange?.[0] ?? Math.min(0, lo);
-    yMax = model.yRange?.[1] ?? Math.max(0, hi);
+    [yMin, yMax] = model.yRange ?? barRange(model);
   } else {
     const items = (model.ranges ?? []).flatMap((g) => g.items);
     [xMin, xMax] = extent(items.flatMap((item) => [item.start, item.end]));
     xMin = Math.min(0, xMin);
   }
-  const yTicks = model.kind === "range" ? [] : niceTicks(yMin, yMax, 5);
+  const yTicks = model.kind === "range" ? [] : bandTicks(model) ?? niceTicks(yMin, yMax, 5);
   if (model.kind !== "range" && !model.yRange && yTicks.length > 0) {
     yMin = Math.min(yMin, yTicks[0]);
     yMax = Math.max(yMax, yTicks[yTicks.length - 1]);
@@ -423,6 +544,19 @@ export function toSvg(model: ChartModel): string {
   // Legend under the title.
   for (const slot of legendSlots) {
     const y = 31 + slot.row * 16;
+    if (slot.line >= 0) {
+      const style = SERIES_STYLES[slot.line % SERIES_STYLES.length];
+      parts.push(
+        `<path d="M${num(slot.x)} ${y + 5}h24" fill="none" stroke="${
+          escapeHtml(slot.color)
+        }" stroke-width="${seriesWidth(slot.line, lineCount)}"${
+          style.svgDash ? ` stroke-dasharray="${style.svgDash}"` : ""
+        }/>`,
+        marker(style.symbol, slot.x + 12, y + 5, 3.5, slot.color),
+      );
+      parts.push(text(slot.x + 28, y + 9, slot.name));
+      continue;
+    }
     parts.push(
       `<rect x="${num(slot.x)}" y="${y}" width="10" height="10" rx="2" fill="${
         escapeHtml(slot.color)
@@ -444,21 +578,29 @@ export function toSvg(model: ChartModel): string {
     if (tick < yMin - 1e-9 || tick > yMax + 1e-9) continue;
     const y = sy(tick);
     parts.push(
-      `<line x1="${left}" x2="${left + plotW}" y1="${num(y)}" y2="${num(y)}" stroke="#e5e7eb"/>`,
+      `<line x1="${left}" x2="${left + plotW}" y1="${num(y)}" y2="${
+        num(y)
+      }" stroke="${CHART_THEMES.light.grid}"/>`,
     );
     parts.push(text(left - 6, y + 4, tickLabel(tick), { "text-anchor": "end" }));
   }
   for (const tick of xTicks) {
     if (tick < xMin - 1e-9 || tick > xMax + 1e-9) continue;
     const x = sx(tick);
-    parts.push(
-      `<line x1="${num(x)}" x2="${num(x)}" y1="${top}" y2="${top + plotH}" stroke="#f3f4f6"/>`,
-    );
+    if (!model.bands?.length) {
+      parts.push(
+        `<line x1="${num(x)}" x2="${num(x)}" y1="${top}" y2="${
+          top + plotH
+        }" stroke="${CHART_THEMES.light.gridMinor}"/>`,
+      );
+    }
     parts.push(text(x, top + plotH + 16, tickLabel(tick), { "text-anchor": "middle" }));
   }
 
   if (model.kind === "line") {
-    for (const series of model.lines ?? []) {
+    for (const [index, series] of (model.lines ?? []).entries()) {
+      const style = SERIES_STYLES[index % SERIES_STYLES.length];
+      const many = lineCount > 1;
       let path = "";
       let pen = false;
       series.x.forEach((x, i) => {
@@ -471,18 +613,18 @@ export function toSvg(model: ChartModel): string {
         pen = true;
       });
       parts.push(
-        `<path d="${path}" fill="none" stroke="${
-          escapeHtml(series.color)
-        }" stroke-width="2" stroke-linejoin="round"/>`,
+        `<path d="${path}" fill="none" stroke="${escapeHtml(series.color)}" stroke-width="${
+          seriesWidth(index, lineCount)
+        }" stroke-linejoin="round"${
+          many && style.svgDash ? ` stroke-dasharray="${style.svgDash}"` : ""
+        }/>`,
       );
       if (series.x.length <= 60) {
         series.x.forEach((x, i) => {
           const y = series.y[i];
           if (y === null || !Number.isFinite(y)) return;
           parts.push(
-            `<circle cx="${num(sx(x))}" cy="${num(sy(y))}" r="2.5" fill="${
-              escapeHtml(series.color)
-            }"/>`,
+            marker(many ? style.symbol : "circle", sx(x), sy(y), many ? 3 : 2.5, series.color),
           );
         });
       }
@@ -565,7 +707,7 @@ export function toSvg(model: ChartModel): string {
     parts.push(
       text(left + plotW - 4, sy(mid) + 4, band.label, {
         "text-anchor": "end",
-        fill: "#6b7280",
+        fill: CHART_THEMES.light.band,
         "font-size": 10,
       }),
     );

@@ -21,9 +21,16 @@
 import { nanoid } from "../_deps/nanoid.ts";
 import { escapeHtml, html, jsonForScript, raw } from "./_html.ts";
 import { $display, cellOutputAsync, type MimeBundle } from "./_jupyter.ts";
-import { type AssetOptions, libraryImportExpression, PLOTLY } from "./assets.ts";
+import {
+  type AssetOptions,
+  type LibraryLoader,
+  libraryLoader,
+  PAGE_THEME_JS,
+  PLOTLY,
+} from "./assets.ts";
 import { encodeBase64, svgToPng } from "./_raster.ts";
 import {
+  CHART_THEMES,
   type ChartModel,
   type LineSeries,
   PALETTE,
@@ -40,7 +47,10 @@ export type { PlotlyFigure } from "./_chart_model.ts";
 export interface ChartOptions extends AssetOptions {
   /** Heading of the chart. */
   title?: string;
-  /** Width in CSS pixels. Default 720. */
+  /**
+   * Width in CSS pixels. Default: the live chart fills the output area's width (and follows
+   * it); the static picture is drawn 720 px wide. Given, the live chart keeps this width.
+   */
   width?: number;
   /** Height in CSS pixels. Default 360 (a timeline grows with its rows). */
   height?: number;
@@ -125,7 +135,7 @@ export class Chart {
   /** The HTML output: picture first, replaced by the interactive chart where scripts run. */
   async html(png?: Uint8Array): Promise<string> {
     const picture = png ?? await this.toPNG().catch(() => undefined);
-    return chartHtml(this, picture, await libraryImportExpression(PLOTLY, this.#options));
+    return chartHtml(this, picture, await libraryLoader(PLOTLY, this.#options));
   }
 
   /** The MIME bundle. */
@@ -151,9 +161,21 @@ export class Chart {
   }
 }
 
-function chartHtml(chart: Chart, png: Uint8Array | undefined, loader: string): string {
+/** What a dark page changes in the figure: the layout, and each trace's colours. */
+function darkPatch(chart: Chart): { layout: Record<string, unknown>; traces: unknown[] } {
+  const dark = toPlotly(chart.model, "dark");
+  return {
+    layout: dark.layout,
+    traces: dark.data.map((trace) => ({ line: trace.line, marker: trace.marker })),
+  };
+}
+
+function chartHtml(chart: Chart, png: Uint8Array | undefined, loader: LibraryLoader): string {
   const id = `piq-chart-${nanoid(10)}`;
-  const { width, height, title } = chart.model;
+  const { width, height, title, fixedWidth } = chart.model;
+  // The live chart fills the output area (unless a width was asked for); the picture keeps
+  // its drawn size at most.
+  const box = fixedWidth ? `max-width: ${width}px;` : "width: 100%;";
   const picture = png
     ? html`
       <img data-piq-static="" alt="${title} (static picture)" src="data:image/png;base64,${raw(
@@ -163,7 +185,8 @@ function chartHtml(chart: Chart, png: Uint8Array | undefined, loader: string): s
         style="display: block; width: 100%; max-width: ${width}px; height: auto;">
     `
     : html`<pre data-piq-static="" style="margin: 0;">${chart.toString()}</pre>`;
-  const script = `(async () => {
+  const script = `${loader.setup}
+(async () => {
   const root = document.getElementById(${jsonForScript(id)});
   if (!root || root.dataset.piqState) return;
   root.dataset.piqState = "loading";
@@ -171,11 +194,19 @@ function chartHtml(chart: Chart, png: Uint8Array | undefined, loader: string): s
   const still = root.querySelector("[data-piq-static]");
   const note = root.querySelector("[data-piq-note]");
   try {
-    const lib = await ${loader};
+    const lib = await ${loader.load};
     const Plotly = lib && lib.default && lib.default.newPlot ? lib.default
       : lib && lib.newPlot ? lib : globalThis.Plotly;
     if (!Plotly || !Plotly.newPlot) throw new Error("plotly.js did not load");
     const figure = ${jsonForScript(chart.figure)};
+    // A dark page gets a dark chart (its own background, light text and grid).
+    const page = ${PAGE_THEME_JS}(root);
+    if (page.dark) {
+      const patch = ${jsonForScript(darkPatch(chart))};
+      figure.layout = { ...patch.layout, paper_bgcolor: page.background, plot_bgcolor: page.background };
+      figure.data.forEach((trace, i) => Object.assign(trace, patch.traces[i]));
+      root.dataset.piqTheme = "dark";
+    }
     plot.style.display = "block";
     await Plotly.newPlot(plot, figure.data, figure.layout, figure.config);
     if (still) still.style.display = "none";
@@ -185,13 +216,19 @@ function chartHtml(chart: Chart, png: Uint8Array | undefined, loader: string): s
   } catch (error) {
     plot.style.display = "none";
     root.dataset.piqState = "error";
-    if (note) note.textContent = "Interactive chart unavailable (" + (error && error.message || error) + "); showing the static picture.";
+    if (note) note.textContent = "Interactive chart unavailable (" + (error && error.message || error) + "); showing the static picture. Re-run the notebook from the top to bring it back.";
     console.warn("proteiniq chart:", error);
   }
 })();`;
   return html`
-    <div id="${id}" class="piq-chart"
-      style="max-width: ${width}px; font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 12px; text-align: left;">${picture}<div data-piq-plot="" style="display: none; width: 100%; max-width: ${width}px; height: ${height}px;"></div><div data-piq-note="" style="color: #9ca3af; margin-top: 2px;">Static picture — run the cell (or trust the notebook) for the interactive chart.</div></div>
+    <div id="${id}" class="piq-chart" ${loader.inlined
+      ? html`
+        data-piq-assets="plotly"
+      `
+      : ""}
+      style="${box} font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 12px; text-align: left;">${picture}<div data-piq-plot="" style="display: none; width: 100%; height: ${height}px;"></div><div data-piq-note="" style="color: var(--jp-ui-font-color2, ${CHART_THEMES
+        .light
+        .muted}); margin-top: 2px;">Static picture — run the cell (or trust the notebook) for the interactive chart.</div></div>
     <script type="module">${raw(script)}</script>
   `.value;
 }
@@ -369,7 +406,9 @@ export function residueProfile(values: ProfileInput, options: ResidueProfileOpti
     x: series.x,
     y: series.y,
     text: series.text,
-    color: kind === "plddt" && raw.length === 1 ? "#1f2937" : PALETTE[i % PALETTE.length],
+    color: kind === "plddt" && raw.length === 1
+      ? CHART_THEMES.light.ink
+      : PALETTE[i % PALETTE.length],
   }));
   const threshold = options.threshold !== undefined
     ? options.threshold
@@ -388,6 +427,7 @@ export function residueProfile(values: ProfileInput, options: ResidueProfileOpti
     xTitle: "Residue",
     yTitle: options.yTitle ?? defaults.y,
     width: options.width ?? 720,
+    fixedWidth: options.width !== undefined,
     height: options.height ?? 360,
     lines,
     bands: kind === "plddt" ? PLDDT_BANDS : undefined,
@@ -498,6 +538,7 @@ export function propertyBars(records: RecordsInput, options: PropertyBarsOptions
     xTitle: label(x),
     yTitle: ys.length === 1 ? label(ys[0]) : "Value",
     width: options.width ?? 720,
+    fixedWidth: options.width !== undefined,
     height: options.height ?? 360,
     categories: unique,
     bars: ys.map((key, i) => ({
@@ -602,6 +643,7 @@ export function jobTimeline(
     xTitle: "Seconds since the first job was created",
     yTitle: "",
     width: options.width ?? 720,
+    fixedWidth: options.width !== undefined,
     height: options.height ?? Math.min(900, Math.max(220, 110 + rows.length * 22)),
     rows,
     ranges: [waiting, ...groups.values()].filter((group) => group.items.length > 0),

@@ -22,7 +22,13 @@
 import { nanoid } from "../_deps/nanoid.ts";
 import { escapeHtml, html, jsonForScript, raw, type SafeHtml } from "./_html.ts";
 import { $display, cellOutputAsync, type MimeBundle } from "./_jupyter.ts";
-import { type AssetOptions, libraryImportExpression, THREEDMOL } from "./assets.ts";
+import {
+  type AssetOptions,
+  type LibraryLoader,
+  libraryLoader,
+  PAGE_THEME_JS,
+  THREEDMOL,
+} from "./assets.ts";
 import { encodeBase64, FONT_FAMILY, svgToPng } from "./_raster.ts";
 import { gzipText } from "./_base64.ts";
 import {
@@ -563,24 +569,36 @@ function elementColor(element: string): string {
 
 // ---------------------------------------------------------------- the view
 
+/**
+ * The colour key. Every entry is separated by text (" · ", ": ", spaces), not only by margins,
+ * so it stays readable where a sanitizer strips the styles (untrusted notebooks).
+ */
 function legendHtml(prepared: Prepared): SafeHtml {
+  const swatch = (color: string, width = 10) =>
+    html`
+      <span
+        style="display: inline-block; width: ${width}px; height: 10px; border-radius: 2px; background-color: ${color}; vertical-align: -1px;"></span>
+    `;
   const chip = (color: string, label: string, title = "") =>
     html`
-      <span style="display: inline-block; margin: 0 10px 2px 0; white-space: nowrap;"
-        title="${title}"><span style="display: inline-block; width: 10px; height: 10px; border-radius: 2px; background-color: ${color}; vertical-align: -1px;"></span> ${label}</span>
+      <span style="display: inline-block; margin: 0 4px 2px 0; white-space: nowrap;"
+        title="${title}">${swatch(color)} ${label}</span>
     `;
+  const list = (chips: SafeHtml[]) =>
+    chips.flatMap((item, i) => (i === 0 ? [item] : [raw(" · "), item]));
+  const muted = "color: var(--jp-ui-font-color2, #4b5563);";
   const { colors } = prepared;
   if (colors.scheme === "chain") {
     const chains = prepared.chains.filter((chain) => chain.residues > 0).slice(0, 40);
-    return html`<div>${
-      chains.map((chain) =>
+    return html`<div><span style="${muted}">Chains: </span>${
+      list(chains.map((chain) =>
         chip(chain.color, `${chain.id || "(blank)"} · ${chain.residues} res`, `chain ${chain.id}`)
-      )
+      ))
     }${prepared.chains.length > 40 ? ` … ${prepared.chains.length - 40} more chains` : ""}</div>`;
   }
   if (colors.scheme === "plddt") {
-    return html`<div><span style="color: #6b7280; margin-right: 6px;">pLDDT</span>${
-      PLDDT_CLASSES.map(([, color, label]) => chip(color, label))
+    return html`<div><span style="${muted}">pLDDT: </span>${
+      list(PLDDT_CLASSES.map(([, color, label]) => chip(color, label)))
     }</div>`;
   }
   const [lo, hi] = colors.range;
@@ -598,7 +616,8 @@ function legendHtml(prepared: Prepared): SafeHtml {
   const [left, right, name] = colors.scheme === "bfactor"
     ? [lo.toFixed(1), hi.toFixed(1), "B-factor"]
     : ["N-terminus", "C-terminus", "Residue position"];
-  return html`<div><span style="color: #6b7280; margin-right: 6px;">${name}</span><span style="margin-right: 4px;">${left}</span><span style="display: inline-block; vertical-align: -1px; line-height: 0;">${blocks}</span><span style="margin-left: 4px;">${right}</span></div>`;
+  return html`<div><span style="${muted}">${name}: </span><span>${left}</span> <span
+      style="display: inline-block; vertical-align: -1px; line-height: 0;">${blocks}</span> → <span>${right}</span></div>`;
 }
 
 const SCHEME_WORDS: Record<ColorParams["scheme"], string> = {
@@ -711,7 +730,7 @@ export class StructureView {
     const payload = text.length > 64_000
       ? { gzip: true, data: encodeBase64(await gzipText(text)) }
       : { gzip: false, data: text };
-    const loader = await libraryImportExpression(THREEDMOL, this.#options);
+    const loader = await libraryLoader(THREEDMOL, this.#options);
     return structureHtml(
       this,
       picture,
@@ -767,7 +786,7 @@ function structureHtml(
   view: StructureView,
   png: Uint8Array | undefined,
   spec: ViewerSpec,
-  loader: string,
+  loader: LibraryLoader,
   width: number,
   height: number,
   legend: SafeHtml,
@@ -780,7 +799,8 @@ function structureHtml(
         style="display: block; width: 100%; height: 100%; object-fit: contain;">
     `
     : html`<pre data-piq-static="" style="margin: 8px;">${view.toString()}</pre>`;
-  const script = `(async () => {
+  const script = `${loader.setup}
+(async () => {
   const root = document.getElementById(${jsonForScript(id)});
   if (!root || root.dataset.piqState) return;
   root.dataset.piqState = "waiting";
@@ -799,7 +819,7 @@ function structureHtml(
     });
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     root.dataset.piqState = "loading";
-    const $3Dmol = await ${loader};
+    const $3Dmol = await ${loader.load};
     const spec = ${jsonForScript(spec)};
     let text = spec.data;
     if (spec.gzip) {
@@ -815,8 +835,15 @@ function structureHtml(
     // picture stays in view until the whole structure is drawn.
     const big = spec.atoms > 20000;
     const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
+    // A dark page gets a dark viewer, in the page's own background colour.
+    const page = ${PAGE_THEME_JS}(root);
+    const background = page.dark ? page.background : "#ffffff";
+    if (page.dark) {
+      stage.style.backgroundColor = background;
+      root.dataset.piqTheme = "dark";
+    }
     const viewer = $3Dmol.createViewer(host, {
-      backgroundColor: "white", antialias: !big, ...(big ? { cartoonQuality: 5 } : {}),
+      backgroundColor: background, antialias: !big, ...(big ? { cartoonQuality: 5 } : {}),
     });
     const styles = {
       cartoon: { cartoon: { colorfunc, arrows: true } },
@@ -874,6 +901,44 @@ function structureHtml(
       }
     }
     viewer.zoomTo();
+    // zoomTo centres on the atoms' mean and fits the sphere around it into the frame's height,
+    // which leaves an elongated or lopsided molecule small and off-centre. The coordinates come
+    // in the structure's main axes (longest along x, the view's horizontal): centre on the
+    // bounding box instead, and zoom until the box fills the frame's width or height.
+    {
+      const atoms = viewer.selectedAtoms({});
+      if (atoms.length > 0) {
+        const box = [[Infinity, Infinity, Infinity], [-Infinity, -Infinity, -Infinity]];
+        const mean = [0, 0, 0];
+        for (const atom of atoms) {
+          const p = [atom.x, atom.y, atom.z];
+          for (let k = 0; k < 3; k++) {
+            if (p[k] < box[0][k]) box[0][k] = p[k];
+            if (p[k] > box[1][k]) box[1][k] = p[k];
+            mean[k] += p[k] / atoms.length;
+          }
+        }
+        // What zoomTo shows top to bottom: twice the farthest atom's distance from the mean.
+        let far = 25;
+        for (const atom of atoms) {
+          const d = (atom.x - mean[0]) ** 2 + (atom.y - mean[1]) ** 2 + (atom.z - mean[2]) ** 2;
+          if (d > far) far = d;
+        }
+        const shown = 2 * Math.sqrt(far);
+        const view = viewer.getView();
+        for (let k = 0; k < 3; k++) view[k] = -(box[0][k] + box[1][k]) / 2;
+        viewer.setView(view);
+        const aspect = (host.clientWidth || 1) / (host.clientHeight || 1);
+        // The cartoon's thickness (≈ 1 Å each side) and a little air; atoms nearer the camera
+        // look a few percent bigger in perspective.
+        const margin = 1.1;
+        const wide = (box[1][0] - box[0][0] + 2) * margin;
+        const tall = (box[1][1] - box[0][1] + 2) * margin;
+        const factor = Math.min((shown * aspect) / wide, shown / tall);
+        if (Number.isFinite(factor) && factor > 1.02) viewer.zoom(Math.min(factor, 4));
+        root.piqFit = factor;
+      }
+    }
     await pause();
     viewer.render();
     if (spec.models === "animate") viewer.animate({ loop: "forward", reps: 0, interval: 400 });
@@ -886,21 +951,28 @@ function structureHtml(
     host.style.visibility = "hidden";
     if (still) still.style.visibility = "visible";
     root.dataset.piqState = "error";
-    if (note) note.textContent = "Interactive view unavailable (" + (error && error.message || error) + "); showing the static picture.";
+    if (note) note.textContent = "Interactive view unavailable (" + (error && error.message || error) + "); showing the static picture. Re-run the notebook from the top to bring it back.";
     console.warn("proteiniq structure:", error);
   }
 })();`;
   return html`
     <div id="${id}" class="piq-structure"
-      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 12px; max-width: ${width}px; text-align: left; color: #111827;">
+      style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 12px; max-width: ${width}px; text-align: left; color: var(--jp-ui-font-color1, #111827);"
+      ${loader
+          .inlined
+        ? html`
+          data-piq-assets="3dmol"
+        `
+        : ""}>
       <div
         style="margin-bottom: 4px;"><b style="font-size: 13px;">${view
-          .title}</b> <span style="color: #6b7280;">${view.description}</span></div>
+          .title}</b> — <span style="color: var(--jp-ui-font-color2, #4b5563);">${view
+          .description}</span></div>
       <div data-piq-stage=""
-        style="position: relative; width: 100%; max-width: ${width}px; height: ${height}px; border: 1px solid #e5e7eb; border-radius: 6px; overflow: hidden; background-color: #ffffff;">${picture}<div data-piq-viewer="" style="position: absolute; top: 0; left: 0; width: 100%; height: 100%; visibility: hidden;"></div></div>
+        style="position: relative; width: 100%; max-width: ${width}px; height: ${height}px; border: 1px solid var(--jp-border-color2, #e5e7eb); border-radius: 6px; overflow: hidden; background-color: #ffffff;">${picture}<div data-piq-viewer="" style="position: absolute; top: 0; left: 0; width: 100%; height: 100%; visibility: hidden;"></div></div>
       <div style="margin-top: 4px;">${legend}</div>
       <div data-piq-note=""
-        style="color: #9ca3af;">Static picture (Cα trace) — run the cell (or trust the notebook) for the interactive 3D view.</div>
+        style="color: var(--jp-ui-font-color2, #4b5563);">Static picture (Cα trace) — run the cell (or trust the notebook) for the interactive 3D view.</div>
     </div>
     <script type="module">${raw(script)}</script>
   `.value;

@@ -153,7 +153,24 @@ export function tableText(
 }
 
 const FONT = "font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 13px;";
-const CELL = "padding: 3px 8px; border-bottom: 1px solid #f3f4f6;";
+// Colours come from the front end's theme variables (JupyterLab, Notebook 7), with light
+// fallbacks; where a sanitizer drops them the text inherits the page's colour.
+const TEXT = "color: var(--jp-ui-font-color1, #111827);";
+const MUTED = "color: var(--jp-ui-font-color2, #4b5563);";
+const RULE = "var(--jp-border-color2, #e5e7eb)";
+const CELL = `padding: 3px 8px; border-bottom: 1px solid ${RULE};`;
+/** Tables wider than this (estimated) say that they scroll sideways. */
+const WIDE_PX = 780;
+/** Tables with more rows than this scroll inside a box, under a header that stays. */
+const TALL_ROWS = 20;
+
+/**
+ * The value a hover shows: the number without binary float noise (`14313.003999999983` →
+ * `14313.004`), twelve significant digits being more than any tool's output means.
+ */
+export function cleanNumber(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : String(value);
+}
 
 /** The table as inline-styled HTML, within the row and byte budgets. */
 export function tableHtml(
@@ -171,9 +188,13 @@ export function tableHtml(
       ? `${CELL} text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;`
       : `${CELL} text-align: left; white-space: nowrap;`
   );
+  // The header sticks to the top of the box while the rows scroll; long labels wrap rather
+  // than widen the table.
+  const headStyle =
+    `position: sticky; top: 0; z-index: 1; background-color: var(--jp-layout-color1, #ffffff); border-bottom: 1px solid var(--jp-border-color1, #9ca3af); font-weight: 600; white-space: normal; max-width: 14em; vertical-align: bottom;`;
   const head = columns.map((column, i) =>
     html`
-      <th style="${align[i]} border-bottom: 1px solid #d1d5db; font-weight: 600;"
+      <th style="${align[i].replace("white-space: nowrap;", "")} ${headStyle}"
         ${column.description
           ? html`
             title="${column.description}"
@@ -190,8 +211,8 @@ export function tableHtml(
         const text = formatCell(value, column);
         const shown = clip(text, maxCell);
         // Full precision (or the full text, up to a point) on hover; the data keeps all of it.
-        const full = typeof value === "number" && String(value) !== shown
-          ? String(value)
+        const full = typeof value === "number" && cleanNumber(value) !== shown
+          ? cleanNumber(value)
           : shown !== text
           ? clip(text, 1000)
           : "";
@@ -208,20 +229,48 @@ export function tableHtml(
     bytes += row.length;
     rows.push(row);
   }
+  // Estimated width: the widest of header (wrapped at 14em) and cells, about 7 px a character.
+  const sample = candidates.slice(0, rows.length);
+  const widthPx = columns.reduce((sum, column) => {
+    const header = Math.min(columnHeader(column).length, 24);
+    const cells = Math.max(
+      0,
+      ...sample.map((record) => Math.min(formatCell(record[column.id], column).length, maxCell)),
+    );
+    return sum + 16 + 7 * Math.max(header, cells);
+  }, 0);
+  const wide = widthPx > WIDE_PX;
+  const tall = rows.length > TALL_ROWS;
+  const hint = wide
+    ? html`
+      <div
+        style="${MUTED} margin-bottom: 2px;">${columns
+          .length} columns — scroll sideways for the rest →</div>
+    `
+    : "";
+  const box = [
+    wide ? "overflow-x: scroll;" : "overflow-x: auto;",
+    tall ? "max-height: 32em; overflow-y: auto;" : "",
+    `border: 1px solid ${RULE};`,
+  ].join(" ");
   const more = records.length > rows.length
-    ? html`<div style="color: #6b7280; margin-top: 4px;">${
+    ? html`<div style="${MUTED} margin-top: 4px;">${
       moreLine(records.length, rows.length, options.moreHint)
     }</div>`
     : "";
   return html`
-    <div
-      style="${FONT} overflow-x: auto; text-align: left;">${options.title
+    <div class="piq-table"
+      style="${FONT} ${TEXT} text-align: left; max-width: 100%;">${options
+          .title
         ? html`<div style="font-weight: 600; margin-bottom: 4px;">${options.title}</div>`
-        : ""}<table style="border-collapse: collapse;"><thead><tr>${raw(
-          head,
-        )}</tr></thead><tbody>${raw(rows.join(""))}</tbody></table>${more}${options.footer
-        ? html`<div style="color: #6b7280; margin-top: 4px;">${options.footer}</div>`
-        : ""}</div>
+        : ""}${hint}<div data-piq-scroll="" style="${box}"><table
+          style="border-collapse: separate; border-spacing: 0;"><thead><tr>${raw(
+            head,
+          )}</tr></thead><tbody>${raw(
+            rows.join(""),
+          )}</tbody></table></div>${more}${options.footer
+            ? html`<div style="${MUTED} margin-top: 4px;">${options.footer}</div>`
+            : ""}</div>
   `.value;
 }
 
