@@ -102,7 +102,9 @@ export interface BatchOptions {
   /**
    * Extra jobs submitted beyond the concurrency limit, to wait queued at the vendor so a slot
    * that frees starts the next job without a round trip. Default: the concurrency itself
-   * (twice the limit submitted). With the sandbox's demo pace (300 ms PENDING + 300 ms QUEUED)
+   * (twice the limit submitted) when the batch runs at the account's concurrency limit, so the
+   * extra jobs wait QUEUED at the vendor; otherwise 0 (below the limit, or a vendor that states
+   * none, extra jobs would run at once). With the sandbox's demo pace (300 ms PENDING + 300 ms QUEUED)
    * and 1 s jobs at a limit of 3, exactly the limit (`0`) kept slots busy 0.615 of the time
    * (makespan 1.63× ideal); queueing the limit again ahead reaches 0.99. The workspace's cap on
    * unfinished jobs still bounds it: the batch shrinks its window when the server says so.
@@ -438,7 +440,12 @@ export class Batch<P> implements Displayable {
         `The account runs at most ${limit} jobs at once; the batch keeps ${limit} in flight, not ${this.#options.concurrency}.`,
       );
     }
-    this.#window = this.concurrency + Math.max(0, this.#options.queueAhead ?? this.concurrency);
+    // Queued-ahead jobs wait at the vendor only when the batch runs at the account's own limit;
+    // below it (or with no vendor limit, as for pipeline jobs) they would simply run, so the
+    // batch would exceed the concurrency it was given.
+    const queueAhead = this.#options.queueAhead ??
+      (limit !== null && this.concurrency >= limit ? this.concurrency : 0);
+    this.#window = this.concurrency + Math.max(0, queueAhead);
     await this.#manifest.flush();
 
     // Reattach before submitting, so jobs already in flight count against the limit.
