@@ -3,6 +3,7 @@
  * `lib/sandbox/main.ts` on a free port, read back from its `PROTEINIQ_*` lines.
  * @module
  */
+import type { SubmitRequest } from "../lib/contract/jobs.ts";
 import { fileURLToPath } from "node:url";
 
 /** A sandbox server process. */
@@ -93,4 +94,47 @@ export async function load(
     }
   }));
   return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Flags of a sandbox that answers as fast as it can: no pacing, no rate limit. */
+export const UNPACED_SANDBOX_ARGS: readonly string[] = [
+  "--pace",
+  "instant",
+  "--per-job-poll-ms",
+  "0",
+  "--rate-limit",
+  "1000000000",
+];
+
+/** A one-protein `protein-properties` submission named `name`. */
+export function lysozymeRequest(name: string): SubmitRequest {
+  return {
+    tool: "protein-properties",
+    name,
+    input: {
+      inputs: [{
+        id: "seqs_1",
+        slotId: "protein",
+        kind: "protein",
+        format: "fasta",
+        content: ">seq\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR",
+        source: { type: "text" },
+      }],
+    },
+  };
+}
+
+/** Submit one job to `server` and return the authorised status URL the benches hammer. */
+export async function statusTarget(
+  server: SandboxProcess,
+  name: string,
+): Promise<{ headers: Record<string, string>; statusUrl: string }> {
+  const headers = { Authorization: `Bearer ${server.apiKey}` };
+  const submitted = await fetch(`${server.url}/api/v1/jobs`, {
+    method: "POST",
+    headers: { ...headers, "Content-Type": "application/json" },
+    body: JSON.stringify(lysozymeRequest(name)),
+  });
+  const job = await submitted.json() as { id: string };
+  return { headers, statusUrl: `${server.url}/api/v1/jobs/${job.id}/status` };
 }

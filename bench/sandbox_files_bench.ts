@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { ProteinIQ } from "../lib/client/client.ts";
 import { SANDBOX_POLLING } from "../lib/client/_wait.ts";
 import { median, option, peakRssOf, rssOf } from "./_stats.ts";
-import { spawnSandbox } from "./_sandbox_process.ts";
+import { lysozymeRequest, spawnSandbox } from "./_sandbox_process.ts";
 
 const MB = 1024 * 1024;
 const SIZE_MB = option("mb", 1024);
@@ -100,20 +100,7 @@ async function asResult(
   // the second shows whether receiving costs memory per byte.
   const grewBy = await peakGrowth(server.pid, upload);
   const againGrewBy = await peakGrowth(server.pid, upload);
-  const job = await piq.jobs.submit({
-    tool: "protein-properties",
-    name: "files bench",
-    input: {
-      inputs: [{
-        id: "seqs_1",
-        slotId: "protein",
-        kind: "protein",
-        format: "fasta",
-        content: ">seq\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR",
-        source: { type: "text" },
-      }],
-    },
-  });
+  const job = await piq.jobs.submit(lysozymeRequest("files bench"));
   await job.wait({ display: false });
   // Point the job's first result file at the uploaded blob (both live in the same database).
   const db = new DatabaseSync(database);

@@ -9,41 +9,14 @@
  * @module
  */
 import { median, option, percentile } from "./_stats.ts";
-import { load, spawnSandbox } from "./_sandbox_process.ts";
+import { load, spawnSandbox, statusTarget, UNPACED_SANDBOX_ARGS } from "./_sandbox_process.ts";
 
 const REQUESTS = option("requests", 10_000);
 const PHASES = option("phases", 3);
 const CLIENTS = option("clients", 32);
 
-await using server = await spawnSandbox([
-  "--pace",
-  "instant",
-  "--per-job-poll-ms",
-  "0",
-  "--rate-limit",
-  "1000000000",
-]);
-const headers = { Authorization: `Bearer ${server.apiKey}` };
-const submitted = await fetch(`${server.url}/api/v1/jobs`, {
-  method: "POST",
-  headers: { ...headers, "Content-Type": "application/json" },
-  body: JSON.stringify({
-    tool: "protein-properties",
-    name: "throughput",
-    input: {
-      inputs: [{
-        id: "seqs_1",
-        slotId: "protein",
-        kind: "protein",
-        format: "fasta",
-        content: ">seq\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR",
-        source: { type: "text" },
-      }],
-    },
-  }),
-});
-const job = await submitted.json() as { id: string };
-const statusUrl = `${server.url}/api/v1/jobs/${job.id}/status`;
+await using server = await spawnSandbox([...UNPACED_SANDBOX_ARGS]);
+const { headers, statusUrl } = await statusTarget(server, "throughput");
 await new Promise((resolve) => setTimeout(resolve, 500));
 const body = await (await fetch(statusUrl, { headers })).text();
 
