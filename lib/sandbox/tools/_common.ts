@@ -193,6 +193,16 @@ export const FASTA_CONTENT_TYPE = "text/x-fasta";
 /** The MIME type used for PDB result files (as the real API's ESMFold output). */
 export const PDB_CONTENT_TYPE = "chemical/x-pdb";
 
+/** The credit model of the sequence tools that charge one credit per input record. */
+export const ONE_CREDIT_PER_SEQUENCE = {
+  is_free: false,
+  type: "per_input",
+  base_credits: 0,
+  per_unit_credits: 1,
+  unit: "sequence",
+  description: "1 credit per sequence",
+} as const;
+
 /** A file name made safe from a record id: letters, digits, `._-` kept, the rest `_`. */
 export function safeFileName(id: string, extension: string, taken: Set<string>): string {
   const base = id.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "").slice(0, 60) || "record";

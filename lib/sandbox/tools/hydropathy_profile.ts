@@ -29,7 +29,7 @@ import type {
   ToolDefinition,
   ToolOutput,
 } from "./_types.ts";
-import { countFastaRecords, readFastaInputs, toCsv } from "./_common.ts";
+import { countFastaRecords, ONE_CREDIT_PER_SEQUENCE, readFastaInputs, toCsv } from "./_common.ts";
 
 const LIMITS = { max_records: 200, max_sequence_length: 20_000, max_input_bytes: 2_000_000 };
 const KNOWN_LETTERS = /^[ACDEFGHIKLMNPQRSTVWYUOXBZJ]$/i;
@@ -111,14 +111,7 @@ const definition: ToolDefinition = {
     "transmembrane helices (values match Biopython's protein_scale).",
   category: "sequence-analysis",
   tags: ["protein", "hydropathy", "kyte-doolittle", "transmembrane", "profile"],
-  credit_model: {
-    is_free: false,
-    type: "per_input",
-    base_credits: 0,
-    per_unit_credits: 1,
-    unit: "sequence",
-    description: "1 credit per sequence",
-  },
+  credit_model: ONE_CREDIT_PER_SEQUENCE,
   version: "1.0.0",
   beta: false,
   processing: { mode: "async", time_class: "seconds" },

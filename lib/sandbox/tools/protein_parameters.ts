@@ -26,7 +26,7 @@ import {
 } from "../../bio/protparam_expasy.ts";
 import type { OutputField } from "../../contract/tools.ts";
 import type { ResolvedInput, SandboxTool, ToolDefinition, ToolOutput } from "./_types.ts";
-import { countFastaRecords, readFastaInputs, toCsv } from "./_common.ts";
+import { countFastaRecords, ONE_CREDIT_PER_SEQUENCE, readFastaInputs, toCsv } from "./_common.ts";
 import { type CompositionRow, compositionRows } from "./protein_properties.ts";
 
 const LIMITS = { max_records: 1000, max_sequence_length: 50_000, max_input_bytes: 2_000_000 };
@@ -205,14 +205,7 @@ const definition: ToolDefinition = {
     "match Biopython 1.80 and ExPASy ProtParam).",
   category: "sequence-analysis",
   tags: ["protein", "protparam", "molecular-weight", "isoelectric-point", "half-life"],
-  credit_model: {
-    is_free: false,
-    type: "per_input",
-    base_credits: 0,
-    per_unit_credits: 1,
-    unit: "sequence",
-    description: "1 credit per sequence",
-  },
+  credit_model: ONE_CREDIT_PER_SEQUENCE,
   version: "1.0.0",
   beta: false,
   processing: { mode: "async", time_class: "seconds" },

@@ -33,7 +33,13 @@ import {
   proteinProperties as proteinPropertiesOf,
   ProteinSequenceError,
 } from "../../bio/protparam.ts";
-import { countFastaRecords, describeRecord, readFastaInputs, toCsv } from "./_common.ts";
+import {
+  countFastaRecords,
+  describeRecord,
+  ONE_CREDIT_PER_SEQUENCE,
+  readFastaInputs,
+  toCsv,
+} from "./_common.ts";
 import type { InputSlot, OutputField, SettingDefinition } from "../../contract/tools.ts";
 import type {
   ResolvedInput,
@@ -210,14 +216,7 @@ const definition: ToolDefinition = {
     "composition",
     "charge",
   ],
-  credit_model: {
-    is_free: false,
-    type: "per_input",
-    base_credits: 0,
-    per_unit_credits: 1,
-    unit: "sequence",
-    description: "1 credit per sequence",
-  },
+  credit_model: ONE_CREDIT_PER_SEQUENCE,
   version: "1.0.0",
   beta: false,
   processing: { mode: "async", time_class: "seconds" },
