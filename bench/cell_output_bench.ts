@@ -16,6 +16,7 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { denoNotebook } from "../tests/_notebook_json.ts";
 
 function option(name: string, fallback: number): number {
   const index = Deno.args.indexOf(`--${name}`);
@@ -42,18 +43,7 @@ for (let i = 0; i < CELLS; i++) {
   cells.push(`shown(true, ${2 * i})`, `shown(false, ${2 * i + 1})`);
 }
 
-const notebook = JSON.stringify({
-  cells: cells.map((source) => ({
-    cell_type: "code",
-    execution_count: null,
-    metadata: {},
-    outputs: [],
-    source,
-  })),
-  metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-  nbformat: 4,
-  nbformat_minor: 5,
-});
+const notebook = denoNotebook(cells);
 
 let heldLost = 0;
 let plainLost = 0;

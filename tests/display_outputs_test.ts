@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { denoNotebook } from "./_notebook_json.ts";
 
 const MOD = pathToFileURL(join(import.meta.dirname!, "..", "mod.ts")).href;
 const STRUCTURE = join(import.meta.dirname!, "fixtures", "structures", "complex.pdb");
@@ -37,26 +38,11 @@ async function jupyterAvailable(): Promise<boolean> {
   }
 }
 
-function notebook(cells: string[]): string {
-  return JSON.stringify({
-    cells: cells.map((source) => ({
-      cell_type: "code",
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source,
-    })),
-    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
-}
-
 async function execute(cells: string[]): Promise<Output[][]> {
   const dir = await Deno.makeTempDir({ prefix: "piq-outputs-" });
   try {
     const path = join(dir, "outputs.ipynb");
-    await Deno.writeTextFile(path, notebook(cells));
+    await Deno.writeTextFile(path, denoNotebook(cells));
     const { PROTEINIQ_API_KEY: _key, PROTEINIQ_BASE_URL: _url, ...inherited } = Deno.env
       .toObject();
     const { success, stderr } = await new Deno.Command("jupyter", {

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { serveFolder } from "./_static_server.ts";
+import { denoNotebook } from "./_notebook_json.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 
@@ -151,13 +152,7 @@ Deno.test({
         "});",
         "await job.wait();",
       ].join("\n");
-      const notebook = {
-        cells: [{ cell_type: "code", metadata: {}, execution_count: null, outputs: [], source }],
-        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
-        nbformat: 4,
-        nbformat_minor: 5,
-      };
-      await Deno.writeTextFile(join(folder, "mine.ipynb"), JSON.stringify(notebook));
+      await Deno.writeTextFile(join(folder, "mine.ipynb"), denoNotebook([source]));
       const { success, stderr } = await new Deno.Command("jupyter", {
         args: [
           "nbconvert",
