@@ -3,7 +3,7 @@
  * `lib/sandbox/main.ts` on a free port, read back from its `PROTEINIQ_*` lines.
  * @module
  */
-import type { SubmitRequest } from "../lib/contract/jobs.ts";
+import { propertiesRequest } from "../tests/_client_support.ts";
 import { fileURLToPath } from "node:url";
 
 /** A sandbox server process. */
@@ -106,23 +106,8 @@ export const UNPACED_SANDBOX_ARGS: readonly string[] = [
   "1000000000",
 ];
 
-/** A one-protein `protein-properties` submission named `name`. */
-export function lysozymeRequest(name: string): SubmitRequest {
-  return {
-    tool: "protein-properties",
-    name,
-    input: {
-      inputs: [{
-        id: "seqs_1",
-        slotId: "protein",
-        kind: "protein",
-        format: "fasta",
-        content: ">seq\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR",
-        source: { type: "text" },
-      }],
-    },
-  };
-}
+/** The bench proteins' FASTA: hen egg-white lysozyme's first 60 residues. */
+export const LYSOZYME_FASTA = ">seq\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR";
 
 /** Submit one job to `server` and return the authorised status URL the benches hammer. */
 export async function statusTarget(
@@ -133,7 +118,7 @@ export async function statusTarget(
   const submitted = await fetch(`${server.url}/api/v1/jobs`, {
     method: "POST",
     headers: { ...headers, "Content-Type": "application/json" },
-    body: JSON.stringify(lysozymeRequest(name)),
+    body: JSON.stringify(propertiesRequest(name, LYSOZYME_FASTA)),
   });
   const job = await submitted.json() as { id: string };
   return { headers, statusUrl: `${server.url}/api/v1/jobs/${job.id}/status` };

@@ -21,6 +21,7 @@
 import { startSandbox } from "../lib/sandbox/mod.ts";
 import { ProteinIQ } from "../lib/client/client.ts";
 import { SANDBOX_POLLING } from "../lib/client/_wait.ts";
+import { propertiesRequest } from "../tests/_client_support.ts";
 
 function option(name: string, fallback: number): number {
   const index = Deno.args.indexOf(`--${name}`);
@@ -32,20 +33,7 @@ const DROP = option("drop", 0.3);
 const PARKED = { pendingMs: 3_600_000, queuedMs: 0, minProcessingMs: 0, retryDelayMs: 0 };
 
 function request(cell: number) {
-  return {
-    tool: "protein-properties",
-    name: `cell ${cell}`,
-    input: {
-      inputs: [{
-        id: "seqs_1",
-        slotId: "protein",
-        kind: "protein",
-        format: "fasta",
-        content: ">a\nMKTAYIAKQRQISFVKSHFSRQ\n",
-        source: { type: "text" as const },
-      }],
-    },
-  };
+  return propertiesRequest(`cell ${cell}`);
 }
 
 interface Outcome {

@@ -16,7 +16,8 @@ import { join } from "node:path";
 import { ProteinIQ } from "../lib/client/client.ts";
 import { SANDBOX_POLLING } from "../lib/client/_wait.ts";
 import { median, option, peakRssOf, rssOf } from "./_stats.ts";
-import { lysozymeRequest, spawnSandbox } from "./_sandbox_process.ts";
+import { LYSOZYME_FASTA, spawnSandbox } from "./_sandbox_process.ts";
+import { propertiesRequest } from "../tests/_client_support.ts";
 
 const MB = 1024 * 1024;
 const SIZE_MB = option("mb", 1024);
@@ -100,7 +101,7 @@ async function asResult(
   // the second shows whether receiving costs memory per byte.
   const grewBy = await peakGrowth(server.pid, upload);
   const againGrewBy = await peakGrowth(server.pid, upload);
-  const job = await piq.jobs.submit(lysozymeRequest("files bench"));
+  const job = await piq.jobs.submit(propertiesRequest("files bench", LYSOZYME_FASTA));
   await job.wait({ display: false });
   // Point the job's first result file at the uploaded blob (both live in the same database).
   const db = new DatabaseSync(database);

@@ -16,6 +16,8 @@
 import { startSandbox } from "../lib/sandbox/mod.ts";
 import type { Database } from "../lib/_sqlite.ts";
 import { median, option, percentile } from "./_stats.ts";
+import { propertiesRequest } from "../tests/_client_support.ts";
+import { LYSOZYME_FASTA } from "./_sandbox_process.ts";
 
 const JOBS = option("jobs", 50_000);
 const SMALL = 100;
@@ -29,20 +31,7 @@ const WORKSPACE = {
   maxConcurrentJobs: 4,
 };
 
-const SUBMISSION = {
-  tool: "protein-properties",
-  name: "scale",
-  input: {
-    inputs: [{
-      id: "seqs_1",
-      slotId: "protein",
-      kind: "protein",
-      format: "fasta",
-      content: ">seq\nKVFGRCELAAAMKRHGLDNYRGYSLGNWVCAAKFESNFNTQATNRNTDGSTDYGILQINSR",
-      source: { type: "text" },
-    }],
-  },
-};
+const SUBMISSION = propertiesRequest("scale", LYSOZYME_FASTA);
 const QUOTE = { tool: SUBMISSION.tool, input: SUBMISSION.input };
 
 async function call(url: string, key: string, method: string, path: string, body?: unknown) {
