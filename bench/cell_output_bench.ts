@@ -16,7 +16,7 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { denoNotebook } from "../tests/_notebook_json.ts";
+import { denoNotebook, executeNotebook } from "../tests/_notebook_json.ts";
 
 function option(name: string, fallback: number): number {
   const index = Deno.args.indexOf(`--${name}`);
@@ -51,26 +51,8 @@ for (let run = 0; run < RUNS; run++) {
   const dir = await Deno.makeTempDir({ prefix: "piq-cell-output-" });
   try {
     await Deno.writeTextFile(join(dir, "bench.ipynb"), notebook);
-    const { success, stderr } = await new Deno.Command("jupyter", {
-      args: [
-        "nbconvert",
-        "--to",
-        "notebook",
-        "--execute",
-        "--ExecutePreprocessor.kernel_name=deno",
-        "--output",
-        "executed",
-        join(dir, "bench.ipynb"),
-      ],
-      cwd: dir,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (!success) throw new Error(new TextDecoder().decode(stderr).slice(-2000));
-    const executed = JSON.parse(await Deno.readTextFile(join(dir, "executed.ipynb")));
-    const outputs: unknown[][] = executed.cells.slice(1).map((cell: { outputs: unknown[] }) =>
-      cell.outputs
-    );
+    const executed = await executeNotebook("bench.ipynb", { cwd: dir });
+    const outputs = executed.cells.slice(1).map((cell) => cell.outputs);
     outputs.forEach((cell, index) => {
       if (cell.length > 0) return;
       if (index % 2 === 0) heldLost++;

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { denoNotebook } from "./_notebook_json.ts";
+import { denoNotebook, executeNotebook } from "./_notebook_json.ts";
 
 const MOD = pathToFileURL(join(import.meta.dirname!, "..", "mod.ts")).href;
 const STRUCTURE = join(import.meta.dirname!, "fixtures", "structures", "complex.pdb");
@@ -45,27 +45,11 @@ async function execute(cells: string[]): Promise<Output[][]> {
     await Deno.writeTextFile(path, denoNotebook(cells));
     const { PROTEINIQ_API_KEY: _key, PROTEINIQ_BASE_URL: _url, ...inherited } = Deno.env
       .toObject();
-    const { success, stderr } = await new Deno.Command("jupyter", {
-      args: [
-        "nbconvert",
-        "--to",
-        "notebook",
-        "--execute",
-        "--ExecutePreprocessor.timeout=300",
-        "--ExecutePreprocessor.kernel_name=deno",
-        "--output",
-        "executed",
-        path,
-      ],
-      clearEnv: true,
-      env: { ...inherited, NO_COLOR: "1" },
+    const executed = await executeNotebook<Output>("outputs.ipynb", {
       cwd: dir,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.ok(success, new TextDecoder().decode(stderr).slice(-3000));
-    const executed = JSON.parse(await Deno.readTextFile(join(dir, "executed.ipynb")));
-    return executed.cells.map((cell: { outputs: Output[] }) => cell.outputs);
+      env: { ...inherited, NO_COLOR: "1" },
+    });
+    return executed.cells.map((cell) => cell.outputs);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { serveFolder } from "./_static_server.ts";
-import { denoNotebook } from "./_notebook_json.ts";
+import { denoNotebook, executeNotebook } from "./_notebook_json.ts";
 
 const ROOT = join(import.meta.dirname!, "..");
 
@@ -153,27 +153,11 @@ Deno.test({
         "await job.wait();",
       ].join("\n");
       await Deno.writeTextFile(join(folder, "mine.ipynb"), denoNotebook([source]));
-      const { success, stderr } = await new Deno.Command("jupyter", {
-        args: [
-          "nbconvert",
-          "--to",
-          "notebook",
-          "--execute",
-          "--ExecutePreprocessor.timeout=300",
-          "--ExecutePreprocessor.kernel_name=deno",
-          "--output",
-          "executed.ipynb",
-          "mine.ipynb",
-        ],
+      const executed = await executeNotebook<NotebookOutput>("mine.ipynb", {
         cwd: folder,
-        clearEnv: true,
         env: userEnv(folder),
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.ok(success, new TextDecoder().decode(stderr).slice(-4000));
-      const executed = JSON.parse(await Deno.readTextFile(join(folder, "executed.ipynb")));
-      const outputs: NotebookOutput[] = executed.cells[0].outputs;
+      });
+      const outputs = executed.cells[0].outputs;
       const text = (value: unknown) => Array.isArray(value) ? value.join("") : String(value ?? "");
       assert.ok(!outputs.some((output) => output.output_type === "error"), JSON.stringify(outputs));
       assert.ok(
