@@ -8,7 +8,7 @@
  *
  * Run: `deno run -A bench/sandbox_files_bench.ts` (about a minute at full size). Options:
  * `--mb N` size of the served and received file (default 1024), `--download-mb N` size for
- * the client-vs-curl comparison (default 500), `--rounds N` (default 3).
+ * the client-vs-curl comparison (default 500), `--rounds N` (default 7).
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
@@ -22,7 +22,7 @@ import { propertiesRequest } from "../tests/_client_support.ts";
 const MB = 1024 * 1024;
 const SIZE_MB = option("mb", 1024);
 const DOWNLOAD_MB = option("download-mb", 500);
-const ROUNDS = option("rounds", 3);
+const ROUNDS = option("rounds", 7);
 
 const dir = await Deno.makeTempDir({ prefix: "sandbox-files-bench-" });
 const database = join(dir, "sandbox.sqlite");
