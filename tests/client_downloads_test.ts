@@ -22,9 +22,10 @@ function manyProteins(count: number): string {
 
 /**
  * Breaks the first download after `keepBytes` bytes, after holding the connection for
- * `holdMs` (so the signed URL expires meanwhile). The server's responses are real.
+ * `holdMs` (so the signed URL expires meanwhile). The server's responses are real. The
+ * broken body is a byte stream (read with a BYOB reader, as fetch bodies are) or not.
  */
-function breakFirstDownload(keepBytes: number, holdMs: number) {
+function breakFirstDownload(keepBytes: number, holdMs: number, byteStream: boolean) {
   let broken = false;
   return (inner: typeof fetch): typeof fetch => async (input, init) => {
     const response = await inner(input, init);
@@ -33,8 +34,12 @@ function breakFirstDownload(keepBytes: number, holdMs: number) {
     broken = true;
     const reader = response.body.getReader();
     let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
+    const source = {
+      async pull(controller: {
+        enqueue(chunk: Uint8Array): void;
+        close(): void;
+        error(reason: unknown): void;
+      }) {
         if (sent >= keepBytes) {
           await new Promise((resolve) => setTimeout(resolve, holdMs));
           await reader.cancel();
@@ -47,48 +52,58 @@ function breakFirstDownload(keepBytes: number, holdMs: number) {
         sent += part.byteLength;
         controller.enqueue(part);
       },
-    });
+    };
+    const body = byteStream
+      ? new ReadableStream({ type: "bytes", ...source })
+      : new ReadableStream<Uint8Array>(source);
     return new Response(body, { status: response.status, headers: response.headers });
   };
 }
 
-Deno.test("a broken download resumes with Range after renewing its expired signed URL", async () => {
-  const rig = await clientRig({
-    // The sandbox signs to whole seconds: a 2 s lifetime lasts 1–2 s, so a 2.2 s stall expires it.
-    sandbox: { settings: { signedUrlTtlSeconds: 2 } },
-    wrapFetch: breakFirstDownload(10_000, 2200),
-  });
-  await using _ = rig;
-  const job = await rig.piq.jobs.submit(propertiesRequest("many", manyProteins(400)));
-  await job.wait();
-  assert.equal(job.status, "COMPLETED", job.error ?? undefined);
-  const result = await job.result();
-  const dir = await Deno.makeTempDir();
-  const saved = await result.download("properties.csv", { dir });
-  const bytes = await Deno.readFile(saved.path);
-  assert.equal(saved.bytes, bytes.byteLength);
-  assert.equal(bytes.byteLength, result.data.files[0].size_bytes);
-  assert.ok(bytes.byteLength > 20_000);
-  const text = new TextDecoder().decode(bytes);
-  assert.equal(
-    text.trim().split("\n").length,
-    401,
-    "header + one row per protein, nothing doubled",
-  );
+for (const byteStream of [true, false]) {
+  Deno.test(
+    `a broken download resumes with Range after renewing its expired signed URL (${
+      byteStream ? "byte stream" : "plain stream"
+    })`,
+    async () => {
+      const rig = await clientRig({
+        // The sandbox signs to whole seconds: a 2 s lifetime lasts 1–2 s, so a 2.2 s stall expires it.
+        sandbox: { settings: { signedUrlTtlSeconds: 2 } },
+        wrapFetch: breakFirstDownload(10_000, 2200, byteStream),
+      });
+      await using _ = rig;
+      const job = await rig.piq.jobs.submit(propertiesRequest("many", manyProteins(400)));
+      await job.wait();
+      assert.equal(job.status, "COMPLETED", job.error ?? undefined);
+      const result = await job.result();
+      const dir = await Deno.makeTempDir();
+      const saved = await result.download("properties.csv", { dir });
+      const bytes = await Deno.readFile(saved.path);
+      assert.equal(saved.bytes, bytes.byteLength);
+      assert.equal(bytes.byteLength, result.data.files[0].size_bytes);
+      assert.ok(bytes.byteLength > 20_000);
+      const text = new TextDecoder().decode(bytes);
+      assert.equal(
+        text.trim().split("\n").length,
+        401,
+        "header + one row per protein, nothing doubled",
+      );
 
-  const downloads = rig.requests(/^\/_sandbox\/download\//);
-  assert.deepEqual(downloads.map((d) => d.outcome), [200, 403, 206]);
-  assert.equal(downloads[0].headers.get("range"), null);
-  assert.equal(downloads[1].headers.get("range"), "bytes=10000-");
-  assert.equal(downloads[2].headers.get("range"), "bytes=10000-", "resumed, not restarted");
-  assert.equal(
-    rig.requests(/\/results\//).length,
-    2,
-    "the result was fetched again for a fresh URL",
+      const downloads = rig.requests(/^\/_sandbox\/download\//);
+      assert.deepEqual(downloads.map((d) => d.outcome), [200, 403, 206]);
+      assert.equal(downloads[0].headers.get("range"), null);
+      assert.equal(downloads[1].headers.get("range"), "bytes=10000-");
+      assert.equal(downloads[2].headers.get("range"), "bytes=10000-", "resumed, not restarted");
+      assert.equal(
+        rig.requests(/\/results\//).length,
+        2,
+        "the result was fetched again for a fresh URL",
+      );
+      assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["properties.csv"]);
+      await Deno.remove(dir, { recursive: true });
+    },
   );
-  assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["properties.csv"]);
-  await Deno.remove(dir, { recursive: true });
-});
+}
 
 Deno.test("an expired URL is renewed before the first byte; a URL refused after renewing is a DownloadError", async () => {
   // Signed to whole seconds: a 2 s lifetime lasts 1–2 s, so 2.1 s later it has expired and a

@@ -176,26 +176,41 @@ Deno.test("the streaming multipart reader finds every boundary, however the body
     ),
   ]);
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-    // Chunks of 1 to ~3 000 bytes, so boundaries fall at every kind of position.
+    // Chunks of 1 to ~3 000 bytes, so boundaries fall at every kind of position; odd seeds
+    // send a byte stream (read with a BYOB reader, as request bodies are), even ones not.
     let state = seed;
     const next = () =>
-      (state = (state * 1103515245 + 12345) % 2 ** 31) % (seed % 2 ? 40 : 3000) + 1;
+      (state = (state * 1103515245 + 12345) % 2 ** 31) % (seed % 4 < 2 ? 40 : 3000) + 1;
     let offset = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (offset >= body.length) return controller.close();
-        const size = next();
-        controller.enqueue(body.slice(offset, offset + size));
-        offset += size;
-      },
-    });
+    const pull = (controller: { enqueue(chunk: Uint8Array): void; close(): void }) => {
+      if (offset >= body.length) return controller.close();
+      const size = next();
+      controller.enqueue(body.slice(offset, offset + size));
+      offset += size;
+    };
+    const stream = seed % 2
+      ? new ReadableStream({ type: "bytes", pull })
+      : new ReadableStream<Uint8Array>({ pull });
     let received = new Uint8Array(0);
     const { fields } = await readMultipart(stream, boundary, {
       maxFieldBytes: 1024,
       onFile: async (part, file) => {
         assert.equal(part.filename, "x.bin");
         const chunks: Uint8Array[] = [];
-        for await (const chunk of file) chunks.push(chunk);
+        // As the blob store reads: the newest chunk is used while the next one is read.
+        const reader = file.getReader();
+        let previous: Uint8Array | undefined;
+        let previousCopy: Uint8Array | undefined;
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (previous) {
+            assert.deepEqual(previous, previousCopy, "a chunk is intact while the next is read");
+          }
+          if (done) break;
+          previous = value;
+          previousCopy = value.slice();
+          chunks.push(previousCopy);
+        }
         received = new Uint8Array(
           await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer(),
         );
@@ -204,5 +219,101 @@ Deno.test("the streaming multipart reader finds every boundary, however the body
     assert.deepEqual(received, content, `seed ${seed}`);
     assert.deepEqual(fields.get("description"), ["hello"]);
     assert.deepEqual(fields.get("tags"), ["t1"]);
+  }
+});
+
+/** A multipart body of one file part, sent in two pieces: `release()` sends the closing delimiter. */
+function heldMultipart(bytes: Uint8Array, name: string) {
+  const boundary = `piq-held-${crypto.randomUUID()}`;
+  const encoder = new TextEncoder();
+  let release = () => {};
+  const released = new Promise<void>((resolve) => release = resolve);
+  let sentFile = () => {};
+  const fileSent = new Promise<void>((resolve) => sentFile = resolve);
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(encoder.encode(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n` +
+          `Content-Type: application/octet-stream\r\n\r\n`,
+      ));
+      controller.enqueue(bytes);
+      // The separator ends the file part (so the server places the blob), then a field.
+      controller.enqueue(encoder.encode(`\r\n--${boundary}\r\n`));
+      sentFile();
+      await released;
+      controller.enqueue(encoder.encode(
+        `Content-Disposition: form-data; name="description"\r\n\r\nheld\r\n--${boundary}--\r\n`,
+      ));
+      controller.close();
+    },
+  });
+  return { body, boundary, release, fileSent };
+}
+
+Deno.test("identical uploads at once: one refused does not remove the bytes the other keeps", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sandbox-blobs-" });
+  const database = join(dir, "sandbox.sqlite");
+  const sandbox = await startSandbox({ database, pace: "instant" });
+  try {
+    const call = caller(sandbox.url, sandbox.apiKey);
+    const bytes = new Uint8Array(MB);
+    for (let i = 0; i < bytes.length; i += 65536) {
+      crypto.getRandomValues(bytes.subarray(i, i + 65536));
+    }
+    // The kept upload has its blob on disk and waits before its last field; meanwhile the
+    // same bytes arrive named as FASTA (binary: refused with 415).
+    const kept = heldMultipart(bytes, "kept.bin");
+    const keptAnswer = fetch(`${sandbox.url}/api/v1/files`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${sandbox.apiKey}`,
+        "Content-Type": `multipart/form-data; boundary=${kept.boundary}`,
+      },
+      body: kept.body,
+    });
+    await kept.fileSent;
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const onDisk = join(`${database}.blobs`, sha256.slice(0, 2), sha256);
+    for (let i = 0; i < 200 && !await Deno.stat(onDisk).then(() => true, () => false); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const refused = await call("POST", "/api/v1/files", { raw: multipart(bytes, "x.fasta") });
+    assert.equal(refused.status, 415);
+    kept.release();
+    const response = await keptAnswer;
+    const file = expectOk(
+      { status: response.status, headers: response.headers, body: await response.json() },
+      ROUTES.uploadFile,
+    );
+    assert.equal(file.sha256, sha256);
+    assert.deepEqual(await Deno.readFile(onDisk), bytes, "the kept upload's bytes are on disk");
+    // Deleting the file, the last user of the bytes, removes them.
+    assert.equal((await call("DELETE", `/api/v1/files/${file.id}`)).status, 200);
+    assert.equal(await Deno.stat(onDisk).then(() => true, () => false), false);
+  } finally {
+    await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("when the blob store cannot write, an upload is 500 internal_error, not the sender's mistake", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sandbox-blobs-" });
+  const database = join(dir, "sandbox.sqlite");
+  const sandbox = await startSandbox({ database, pace: "instant" });
+  try {
+    const call = caller(sandbox.url, sandbox.apiKey);
+    // The store's working directory vanishes (an operator's cleanup, a lost mount).
+    await Deno.remove(join(`${database}.blobs`, "tmp"), { recursive: true });
+    const answer = await call("POST", "/api/v1/files", {
+      raw: multipart(new Uint8Array(MB).fill(1), "big.bin"),
+    });
+    assert.equal(answer.status, 500);
+    const body = answer.body as { error: { code: string; message: string } };
+    assert.equal(body.error.code, "internal_error");
+    assert.match(body.error.message, /could not store the upload/);
+    assert.equal(Number(sandbox.context.db.get("SELECT COUNT(*) AS n FROM files")?.n), 0);
+  } finally {
+    await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
   }
 });

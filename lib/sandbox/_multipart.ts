@@ -37,112 +37,149 @@ const CRLF = new Uint8Array([13, 10]);
 const HEADER_END = new Uint8Array([13, 10, 13, 10]);
 const MAX_HEADER_BYTES = 16 * 1024;
 
-/** Bytes read from a stream on demand, with a cheap search. */
+/** Bytes of each of the reader's two working buffers. */
+const BUFFER_BYTES = 256 * 1024;
+/** Grow a buffer rather than read fewer bytes than this into it. */
+const MIN_READ_BYTES = 16 * 1024;
+
+/**
+ * Bytes read from a stream on demand into two working buffers, with a cheap search.
+ *
+ * Why two reused buffers: a fresh buffer per network chunk is memory the garbage collector
+ * gives back only in bulk, so a fast 1 GB upload grew the server by ~80 MB; reading into the
+ * same two buffers (with a BYOB reader when the body is a byte stream, as request bodies are)
+ * keeps it at a few MB. File content is lent out as views: the newest one stays valid while
+ * the next piece is read, older ones are overwritten.
+ */
 class Bytes {
-  #buffer: Uint8Array = new Uint8Array(0);
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #byob: ReadableStreamBYOBReader | undefined;
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** The two working buffers; `#current` indexes the one `#view` lies in. */
+  #buffers: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
+  #current = 0;
+  /** Which buffer the newest lent view lies in (-1: none lent). */
+  #lent = -1;
+  /** The unread bytes. */
+  #view: Uint8Array = new Uint8Array(0);
   #ended = false;
 
-  constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
-    this.#reader = reader;
+  constructor(stream: ReadableStream<Uint8Array>) {
+    try {
+      this.#byob = stream.getReader({ mode: "byob" });
+    } catch {
+      // Not a byte stream: chunks arrive in buffers of the stream's own and are copied in.
+      this.#reader = stream.getReader();
+    }
   }
 
   get length(): number {
-    return this.#buffer.byteLength;
+    return this.#view.byteLength;
   }
 
-  /** Read one more chunk; false at the end of the body. */
+  /**
+   * Read one more chunk after the unread bytes; false at the end of the body. The unread
+   * bytes move to the front of a buffer that holds no lent view, and the chunk is read in
+   * right after them, so what is searched is always one contiguous view.
+   */
   async fill(): Promise<boolean> {
     if (this.#ended) return false;
-    const { value, done } = await this.#reader.read();
-    if (done) {
-      this.#ended = true;
+    const target = this.#lent === this.#current ? 1 - this.#current : this.#current;
+    const unread = this.#view.byteLength;
+    let buffer = this.#buffers[target];
+    if (buffer.byteLength - unread < MIN_READ_BYTES) {
+      buffer = new Uint8Array(Math.max(BUFFER_BYTES, 2 * (unread + MIN_READ_BYTES)));
+    }
+    // Overlapping moves (within one buffer) are safe: `set` copies as if through a temporary.
+    buffer.set(this.#view);
+    let read: number;
+    if (this.#byob) {
+      const { value, done } = await this.#byob.read(buffer.subarray(unread));
+      if (done || !value) {
+        // A cancelled stream keeps the buffer (detached): nothing more is read from it.
+        this.#ended = true;
+        this.#buffers[target] = value ? new Uint8Array(value.buffer) : new Uint8Array(0);
+        this.#view = this.#buffers[target].subarray(0, value ? unread : 0);
+        this.#current = target;
+        return false;
+      }
+      // The read took the buffer over (its old `ArrayBuffer` is detached): keep the new one.
+      buffer = new Uint8Array(value.buffer);
+      read = value.byteLength;
+    } else if (this.#reader) {
+      const { value, done } = await this.#reader.read();
+      if (done) {
+        this.#ended = true;
+        this.#buffers[target] = buffer;
+        this.#view = buffer.subarray(0, unread);
+        this.#current = target;
+        return false;
+      }
+      if (buffer.byteLength - unread < value.byteLength) {
+        const bigger = new Uint8Array(unread + value.byteLength + MIN_READ_BYTES);
+        bigger.set(buffer.subarray(0, unread));
+        buffer = bigger;
+      }
+      buffer.set(value, unread);
+      read = value.byteLength;
+    } else {
       return false;
     }
-    this.#append(value);
+    this.#buffers[target] = buffer;
+    this.#current = target;
+    this.#view = buffer.subarray(0, unread + read);
     return true;
   }
 
   indexOf(pattern: Uint8Array): number {
-    const b = this.#buffer;
+    const b = this.#view;
     return Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(pattern);
   }
 
   startsWith(pattern: Uint8Array): boolean {
-    if (this.#buffer.byteLength < pattern.byteLength) return false;
-    return pattern.every((byte, i) => this.#buffer[i] === byte);
+    if (this.#view.byteLength < pattern.byteLength) return false;
+    return pattern.every((byte, i) => this.#view[i] === byte);
   }
 
-  /** Take `n` bytes off the front (a view: later fills never overwrite it). */
+  /** Take `n` bytes off the front, as a view valid until the next fill. */
   take(n: number): Uint8Array {
-    const head = this.#buffer.subarray(0, n);
-    this.#buffer = this.#buffer.subarray(n);
+    const head = this.#view.subarray(0, n);
+    this.#view = this.#view.subarray(n);
     return head;
   }
 
   /**
    * The next piece of a part's content, up to `separator`: `done` once the separator was
    * found (and consumed), `null` if the body ended first. Only the few bytes that might start
-   * the separator are held back between chunks; the seam between them and the next chunk is
-   * checked on a small copy, and they then travel with that chunk's content.
+   * the separator are held back between reads; the piece is lent (see the class).
    */
   async contentPiece(separator: Uint8Array): Promise<{ data: Uint8Array; done: boolean } | null> {
     for (;;) {
       const at = this.indexOf(separator);
       if (at >= 0) {
-        const data = this.take(at);
+        const data = this.#lend(at);
         this.take(separator.byteLength);
         return { data, done: true };
       }
       const keep = Math.min(this.length, separator.byteLength - 1);
-      if (this.length > keep) return { data: this.take(this.length - keep), done: false };
-      if (this.#ended) return null;
-      const { value, done } = await this.#reader.read();
-      if (done) {
-        this.#ended = true;
-        return null;
-      }
-      const carry = this.#buffer;
-      if (carry.byteLength === 0 || value.byteLength < separator.byteLength) {
-        this.#append(value);
-        continue;
-      }
-      const seam = new Uint8Array(carry.byteLength + separator.byteLength - 1);
-      seam.set(carry);
-      seam.set(value.subarray(0, separator.byteLength - 1), carry.byteLength);
-      const p = Buffer.from(seam.buffer).indexOf(separator);
-      if (p >= 0 && p < carry.byteLength) {
-        this.#buffer = value.subarray(p + separator.byteLength - carry.byteLength);
-        return { data: carry.subarray(0, p), done: true };
-      }
-      // The separator does not start in the carried bytes: they are content, sent with this
-      // chunk's content in one piece (one write downstream, not a tiny one per chunk).
-      const found = Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-        .indexOf(separator);
-      const cut = found >= 0 ? found : value.byteLength - (separator.byteLength - 1);
-      const data = new Uint8Array(carry.byteLength + cut);
-      data.set(carry);
-      data.set(value.subarray(0, cut), carry.byteLength);
-      this.#buffer = value.subarray(found >= 0 ? found + separator.byteLength : cut);
-      return { data, done: found >= 0 };
+      if (this.length > keep) return { data: this.#lend(this.length - keep), done: false };
+      if (!await this.fill()) return null;
     }
   }
 
-  #append(value: Uint8Array): void {
-    if (this.#buffer.byteLength === 0) {
-      this.#buffer = value;
-      return;
-    }
-    const joined = new Uint8Array(this.#buffer.byteLength + value.byteLength);
-    joined.set(this.#buffer);
-    joined.set(value, this.#buffer.byteLength);
-    this.#buffer = joined;
+  #lend(n: number): Uint8Array {
+    this.#lent = this.#current;
+    return this.take(n);
   }
 
   /** Make sure at least `n` bytes are buffered; false if the body ends first. */
   async need(n: number): Promise<boolean> {
-    while (this.#buffer.byteLength < n) if (!await this.fill()) return false;
+    while (this.#view.byteLength < n) if (!await this.fill()) return false;
     return true;
+  }
+
+  /** Stop reading the body. */
+  async cancel(): Promise<void> {
+    await (this.#byob ?? this.#reader)?.cancel().catch(() => undefined);
   }
 }
 
@@ -174,7 +211,9 @@ function parseHeaders(text: string): PartInfo {
 /**
  * Read a multipart body. Text fields come back in `fields`; each part with a file name is
  * passed to `onFile` as a stream, which must be read to its end (or cancelled) before the
- * rest of the body is parsed.
+ * rest of the body is parsed. Its chunks are views into the reader's reused buffers: a chunk
+ * stays valid while the next one is read (so writing one can overlap reading the next) and
+ * is overwritten after that; copy a chunk to keep it.
  */
 export async function readMultipart(
   body: ReadableStream<Uint8Array>,
@@ -187,8 +226,7 @@ export async function readMultipart(
   const encoder = new TextEncoder();
   const delimiter = encoder.encode(`--${boundary}`);
   const separator = encoder.encode(`\r\n--${boundary}`);
-  const reader = body.getReader();
-  const bytes = new Bytes(reader);
+  const bytes = new Bytes(body);
   const fields = new Map<string, string[]>();
   let fieldBytes = 0;
   try {
@@ -257,6 +295,6 @@ export async function readMultipart(
     }
     return { fields };
   } finally {
-    await reader.cancel().catch(() => undefined);
+    await bytes.cancel();
   }
 }

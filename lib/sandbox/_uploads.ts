@@ -14,7 +14,7 @@ import { FileUploadJson } from "../contract/files.ts";
 import { ApiFailure } from "./_failure.ts";
 import { parseOrFail, readBody, type SandboxEnv, tooLarge } from "./_http.ts";
 import { formatOfName, mimeOfFormat, releaseBlob, TEXT_FORMATS } from "./_files.ts";
-import { blobStoreOf, BlobTooLarge } from "./_blobs.ts";
+import { BlobStoreError, blobStoreOf, BlobTooLarge } from "./_blobs.ts";
 import type { Database } from "./_db.ts";
 import { MultipartError, readMultipart as readMultipartStream } from "./_multipart.ts";
 import { sha256Hex } from "./_util.ts";
@@ -69,9 +69,18 @@ export async function readUpload(
   try {
     return checkUpload(upload);
   } catch (error) {
-    if (upload.stored) releaseBlob(db, upload.sha256);
+    settleUpload(db, upload);
     throw error;
   }
+}
+
+/**
+ * Call once an upload read by {@linkcode readUpload} was committed, refused or failed: a
+ * streamed upload's bytes stay pinned on disk until then, and are removed here if no row
+ * came to refer to them.
+ */
+export function settleUpload(db: Database, upload: Upload): void {
+  if (upload.stored) releaseBlob(db, upload.sha256, { unpin: true });
 }
 
 async function readMultipart(
@@ -106,8 +115,15 @@ async function readMultipart(
       },
     }));
   } catch (error) {
-    if (file) releaseBlob(db, file.sha256);
+    if (file) releaseBlob(db, file.sha256, { unpin: true });
     if (error instanceof BlobTooLarge) throw tooLarge(maxBytes);
+    if (error instanceof BlobStoreError) {
+      // The sandbox's own storage failed (a full disk, say): not the sender's mistake.
+      throw new ApiFailure(
+        "internal_error",
+        `The sandbox could not store the upload: ${error.message}`,
+      );
+    }
     if (error instanceof MultipartError) {
       throw invalid("file", `the multipart body is malformed: ${error.message}`);
     }
