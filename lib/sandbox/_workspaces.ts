@@ -166,7 +166,10 @@ export function revokeApiKey(db: Database, keyId: string): void {
 
 function findKey(db: Database, keyId: string): ApiKeyRecord | undefined {
   const row = db.get("SELECT * FROM api_keys WHERE id = ?", keyId);
-  if (!row) return undefined;
+  return row && keyOfRow(row);
+}
+
+function keyOfRow(row: Row): ApiKeyRecord {
   return {
     id: text(row, "id"),
     prefix: `pq_live_${text(row, "id")}`,
@@ -199,8 +202,9 @@ export function authenticate(
       headers: { "WWW-Authenticate": 'Bearer realm="proteiniq", error="invalid_token"' },
     });
   if (!parts) throw invalid();
-  const row = db.get("SELECT secret_sha256 FROM api_keys WHERE id = ?", parts.keyId);
-  const key = findKey(db, parts.keyId);
+  // One read for the key and its secret's hash.
+  const row = db.get("SELECT * FROM api_keys WHERE id = ?", parts.keyId);
+  const key = row && keyOfRow(row);
   if (!row || !key || key.revoked) throw invalid();
   const expected = new TextEncoder().encode(text(row, "secret_sha256"));
   const presented = new TextEncoder().encode(sha256Hex(parts.secret));
