@@ -31,24 +31,24 @@ async function writeBody(body: ReadableStream<Uint8Array>, file: Deno.FsFile): P
   } catch {
     // Not a byte stream: its own chunks, written as they come.
   }
-  const chunks = byob ? undefined : body.getReader();
+  if (!byob) {
+    // The iterator cancels the body if a write fails.
+    for await (const chunk of body) writeAllSync(file, chunk);
+    return;
+  }
   try {
     let buffer = new Uint8Array(READ_BYTES);
-    for (;;) {
-      if (byob) {
-        const { value, done } = await byob.read(buffer);
-        if (done || !value) break;
-        writeAllSync(file, value);
-        // The read took the buffer over; the next one reuses the memory it handed back.
-        buffer = new Uint8Array(value.buffer);
-      } else if (chunks) {
-        const { value, done } = await chunks.read();
-        if (done) break;
-        writeAllSync(file, value);
-      }
+    for (
+      let read = await byob.read(buffer);
+      !read.done && read.value;
+      read = await byob.read(buffer)
+    ) {
+      writeAllSync(file, read.value);
+      // The read took the buffer over; the next one reuses the memory it handed back.
+      buffer = new Uint8Array(read.value.buffer);
     }
   } finally {
-    await (byob ?? chunks)?.cancel().catch(() => undefined);
+    await byob.cancel().catch(() => undefined);
   }
 }
 
